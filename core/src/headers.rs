@@ -1,0 +1,222 @@
+//! The request headers Unleashed checks: their names, the API id and client type they carry, and all five at once.
+
+use crate::error::{ApiIdError, ClientTypeError, DecodeError};
+use crate::key::SigningKey;
+use crate::sign::{Signature, SignedForm};
+
+/// Header carrying the account's API id.
+pub const API_AUTH_ID: &str = "api-auth-id";
+/// Header carrying the request's signature.
+pub const API_AUTH_SIGNATURE: &str = "api-auth-signature";
+/// Header naming the integration, `partner_or_account/app_name`.
+pub const CLIENT_TYPE: &str = "client-type";
+/// Header naming the response format wanted.
+pub const ACCEPT: &str = "Accept";
+/// Header naming the body format sent.
+pub const CONTENT_TYPE: &str = "Content-Type";
+
+/// The format of bodies, for `Accept` and `Content-Type`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MediaType {
+    /// `application/json`, the default.
+    #[default]
+    Json,
+    /// `application/xml`.
+    Xml,
+}
+
+impl MediaType {
+    /// The header value.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Json => "application/json",
+            Self::Xml => "application/xml",
+        }
+    }
+}
+
+/// A checked `api-auth-id`: a GUID, kept in lowercase as Unleashed shows it.
+///
+/// ```
+/// use unleashed_signer::ApiId;
+/// let id = ApiId::parse("0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D")?;
+/// assert_eq!(id.as_str(), "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d");
+/// # Ok::<(), unleashed_signer::ApiIdError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApiId([u8; ApiId::LEN]);
+
+impl ApiId {
+    /// The length of an API id in characters.
+    pub const LEN: usize = 36;
+    const DASHES: [usize; 4] = [8, 13, 18, 23];
+
+    /// Checks `id` is a GUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex in either case) and lowercases it.
+    pub fn parse(id: impl AsRef<[u8]>) -> Result<Self, ApiIdError> {
+        let id = id.as_ref();
+        let id: &[u8; Self::LEN] = id.try_into().map_err(|_| ApiIdError::Length { len: id.len() })?;
+        let mut out = [0u8; Self::LEN];
+        for (offset, (&byte, slot)) in id.iter().zip(&mut out).enumerate() {
+            if Self::DASHES.contains(&offset) {
+                if byte != b'-' {
+                    return Err(ApiIdError::MissingDash { offset });
+                }
+            } else if !byte.is_ascii_hexdigit() {
+                return Err(ApiIdError::NotHex { offset });
+            }
+            *slot = byte.to_ascii_lowercase();
+        }
+        Ok(Self(out))
+    }
+
+    /// The id as it goes in the header.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).expect("checked to be ASCII")
+    }
+}
+
+impl core::fmt::Debug for ApiId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("ApiId").field(&self.as_str()).finish()
+    }
+}
+
+impl core::fmt::Display for ApiId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A checked `client-type`: two names joined by one `/`, visible ASCII only, at most [`ClientType::MAX_LEN`] bytes.
+///
+/// ```
+/// use unleashed_signer::ClientType;
+/// assert_eq!(ClientType::parse("acme/orderautomation")?.as_str(), "acme/orderautomation");
+/// assert!(ClientType::parse("acme order app").is_err());
+/// # Ok::<(), unleashed_signer::ClientTypeError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClientType<'a>(&'a str);
+
+impl<'a> ClientType<'a> {
+    /// The longest client type accepted, in bytes. Unleashed asks for about 20.
+    pub const MAX_LEN: usize = 64;
+
+    /// Checks `value` against Unleashed's `partner_or_account/app_name` convention.
+    pub fn parse<S: AsRef<[u8]> + ?Sized>(value: &'a S) -> Result<Self, ClientTypeError> {
+        let bytes = value.as_ref();
+        if bytes.is_empty() {
+            return Err(ClientTypeError::Empty);
+        }
+        if bytes.len() > Self::MAX_LEN {
+            return Err(ClientTypeError::TooLong { len: bytes.len() });
+        }
+        if let Some(offset) = bytes.iter().position(|b| !b.is_ascii_graphic()) {
+            return Err(ClientTypeError::InvalidCharacter { offset });
+        }
+        let mut parts = bytes.split(|&b| b == b'/');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(owner), Some(app), None) if !owner.is_empty() && !app.is_empty() => {}
+            _ => return Err(ClientTypeError::NotTwoParts),
+        }
+        Ok(Self(core::str::from_utf8(bytes).expect("checked to be ASCII")))
+    }
+
+    /// The value as it goes in the header.
+    #[must_use]
+    pub const fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+/// The five headers of one request, borrowed from their parts, with no allocation.
+///
+/// ```
+/// use unleashed_signer::{ApiId, ClientType, RequestHeaders, SignedForm, SigningKey};
+/// let key = SigningKey::from_text("made-up-key")?;
+/// let id = ApiId::parse("0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")?;
+/// let client = ClientType::parse("acme/orderautomation")?;
+/// let headers = RequestHeaders::for_url(&key, &id, client, "/Customers?customerCode=ACME", SignedForm::Decoded)?;
+/// for (name, value) in headers.pairs() {
+///     println!("{name}: {value}");
+/// }
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct RequestHeaders<'a> {
+    api_id: &'a ApiId,
+    client_type: ClientType<'a>,
+    signature: Signature,
+    media_type: MediaType,
+}
+
+impl<'a> RequestHeaders<'a> {
+    /// Headers carrying `signature`, with JSON as the media type.
+    #[must_use]
+    pub fn new(api_id: &'a ApiId, client_type: ClientType<'a>, signature: Signature) -> Self {
+        Self { api_id, client_type, signature, media_type: MediaType::Json }
+    }
+
+    /// Signs the query of `url` in `form` and returns the headers for that request.
+    pub fn for_url(
+        key: &SigningKey,
+        api_id: &'a ApiId,
+        client_type: ClientType<'a>,
+        url: impl AsRef<[u8]>,
+        form: SignedForm,
+    ) -> Result<Self, DecodeError> {
+        Ok(Self::new(api_id, client_type, key.sign_url(url, form)?))
+    }
+
+    /// The same headers with another media type for `Accept` and `Content-Type`.
+    #[must_use]
+    pub fn with_media_type(self, media_type: MediaType) -> Self {
+        Self { media_type, ..self }
+    }
+
+    /// The signature these headers carry.
+    #[must_use]
+    pub const fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    /// All five `(name, value)` pairs, in the order Unleashed documents them.
+    #[must_use]
+    pub fn pairs(&self) -> [(&'static str, &str); 5] {
+        [
+            (API_AUTH_ID, self.api_id.as_str()),
+            (API_AUTH_SIGNATURE, self.signature.as_str()),
+            (CLIENT_TYPE, self.client_type.as_str()),
+            (ACCEPT, self.media_type.as_str()),
+            (CONTENT_TYPE, self.media_type.as_str()),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_id_errors_name_the_offset() {
+        assert_eq!(ApiId::parse("abc").unwrap_err(), ApiIdError::Length { len: 3 });
+        let good = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+        assert!(ApiId::parse(good).is_ok());
+        assert_eq!(ApiId::parse(good.replace('-', "x")).unwrap_err(), ApiIdError::MissingDash { offset: 8 });
+        assert_eq!(ApiId::parse(good.replacen('a', "g", 1)).unwrap_err(), ApiIdError::NotHex { offset: 1 });
+    }
+
+    #[test]
+    fn client_type_errors() {
+        assert_eq!(ClientType::parse("").unwrap_err(), ClientTypeError::Empty);
+        assert_eq!(ClientType::parse("acme").unwrap_err(), ClientTypeError::NotTwoParts);
+        assert_eq!(ClientType::parse("a/b/c").unwrap_err(), ClientTypeError::NotTwoParts);
+        assert_eq!(ClientType::parse("/b").unwrap_err(), ClientTypeError::NotTwoParts);
+        assert_eq!(ClientType::parse("a/ b").unwrap_err(), ClientTypeError::InvalidCharacter { offset: 2 });
+        assert_eq!(ClientType::parse("a/b\n").unwrap_err(), ClientTypeError::InvalidCharacter { offset: 3 });
+        let long = "a/".repeat(40);
+        assert_eq!(ClientType::parse(&long).unwrap_err(), ClientTypeError::TooLong { len: 80 });
+    }
+}

@@ -1,0 +1,133 @@
+//! Building a percent-encoded query in a caller's buffer, and signing exactly what was built.
+
+use crate::error::BuildError;
+use crate::key::SigningKey;
+use crate::percent::{encode_into, encoded_len};
+use crate::sign::{Signature, SignedForm};
+
+/// Builds `name=value&name=value` into a caller-provided buffer, percent-encoding minimally.
+///
+/// What is sent and what is signed come from the same bytes, so they cannot drift apart. A parameter that does
+/// not fit is not written at all, and the error says how long the buffer must be.
+///
+/// ```
+/// use unleashed_signer::{QueryBuilder, SignedForm, SigningKey};
+/// let key = SigningKey::from_text("made-up-key")?;
+/// let mut buf = [0u8; 128];
+/// let mut query = QueryBuilder::new(&mut buf);
+/// query.push("orderStatus", "Completed,Backordered")?.push("customerName", "Acme & Sons")?;
+/// let signed = query.sign(&key, SignedForm::Decoded);
+/// assert_eq!(signed.query, "orderStatus=Completed,Backordered&customerName=Acme%20%26%20Sons");
+/// assert_eq!(signed.signature, key.sign(b"orderStatus=Completed,Backordered&customerName=Acme & Sons"));
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct QueryBuilder<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+/// A wire query and its signature, made together from the same bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignedQuery<'a> {
+    /// The percent-encoded query to send after the `?`.
+    pub query: &'a str,
+    /// Its `api-auth-signature`.
+    pub signature: Signature,
+}
+
+impl<'b> QueryBuilder<'b> {
+    /// An empty query that will be written into `buf`.
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        Self { buf, len: 0 }
+    }
+
+    /// Appends `name=value`, with `&` before it unless it is the first parameter.
+    ///
+    /// On [`BuildError::BufferTooSmall`] the query is left as it was; `needed` is the buffer length that holds
+    /// the query with this parameter.
+    pub fn push(&mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Result<&mut Self, BuildError> {
+        let (name, value) = (name.as_ref(), value.as_ref());
+        if name.is_empty() {
+            return Err(BuildError::EmptyName);
+        }
+        let separator = usize::from(self.len > 0);
+        let needed = self
+            .len
+            .saturating_add(separator)
+            .saturating_add(encoded_len(name))
+            .saturating_add(1)
+            .saturating_add(encoded_len(value));
+        if needed > self.buf.len() {
+            return Err(BuildError::BufferTooSmall { needed });
+        }
+        let mut at = self.len;
+        if separator == 1 {
+            self.buf[at] = b'&';
+            at += 1;
+        }
+        at += encode_into(name, &mut self.buf[at..]);
+        self.buf[at] = b'=';
+        at += 1;
+        at += encode_into(value, &mut self.buf[at..]);
+        debug_assert_eq!(at, needed);
+        self.len = at;
+        Ok(self)
+    }
+
+    /// The wire query built so far, without a leading `?`.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).expect("the builder writes only ASCII")
+    }
+
+    /// The wire query's bytes.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// The wire query's length in bytes.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no parameter has been pushed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The wire query with its signature in the given form.
+    #[must_use]
+    pub fn sign(&self, key: &SigningKey, form: SignedForm) -> SignedQuery<'_> {
+        let signature = key.sign_query(self.as_bytes(), form).expect("the builder writes only well-formed %XX escapes");
+        SignedQuery { query: self.as_str(), signature }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parameter_that_does_not_fit_is_not_written() {
+        let mut buf = [0u8; 11];
+        let mut query = QueryBuilder::new(&mut buf);
+        query.push("a", "1").unwrap();
+        assert_eq!(query.push("bb", "x y").unwrap_err(), BuildError::BufferTooSmall { needed: 3 + 1 + 2 + 1 + 5 });
+        assert_eq!(query.as_str(), "a=1");
+        query.push("b", "").unwrap();
+        assert_eq!(query.as_str(), "a=1&b=");
+        assert_eq!(query.push("", "x").unwrap_err(), BuildError::EmptyName);
+    }
+
+    #[test]
+    fn exact_fit_is_accepted() {
+        let mut buf = [0u8; 7];
+        let mut query = QueryBuilder::new(&mut buf);
+        query.push("k", "a b").unwrap();
+        assert_eq!(query.as_str(), "k=a%20b");
+    }
+}

@@ -1,0 +1,189 @@
+//! A SHA-256 state over `sha2`'s compression function that wipes every buffer it owns.
+//!
+//! The `hmac` crate keys through `Digest` types whose temporaries are left on the stack (RustCrypto/MACs
+//! issue 255). Keeping the chaining value and the partial block here lets the key module wipe every copy of
+//! key-derived material, and lets HMAC start from precomputed inner and outer states.
+
+use sha2::block_api::compress256;
+use zeroize::Zeroize;
+
+/// SHA-256's block size in bytes; also HMAC-SHA256's key block size.
+pub(crate) const BLOCK_LEN: usize = 64;
+/// SHA-256's digest size in bytes.
+pub(crate) const DIGEST_LEN: usize = 32;
+
+/// FIPS 180-4 initial hash value.
+const IV: [u32; 8] =
+    [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
+
+/// A SHA-256 chaining value after a whole number of blocks: what HMAC precomputes per key.
+#[derive(Clone)]
+pub(crate) struct ChainingValue {
+    words: [u32; 8],
+    /// Bytes absorbed so far, always a multiple of [`BLOCK_LEN`].
+    absorbed: u64,
+}
+
+impl ChainingValue {
+    /// The state of a fresh hash.
+    pub(crate) const fn initial() -> Self {
+        Self { words: IV, absorbed: 0 }
+    }
+
+    /// Absorbs exactly one block.
+    pub(crate) fn absorb_block(&mut self, block: &[u8; BLOCK_LEN]) {
+        compress256(&mut self.words, core::slice::from_ref(block));
+        self.absorbed += BLOCK_LEN as u64;
+    }
+}
+
+impl Zeroize for ChainingValue {
+    fn zeroize(&mut self) {
+        let Self { words, absorbed } = self;
+        words.zeroize();
+        absorbed.zeroize();
+    }
+}
+
+impl Drop for ChainingValue {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+/// An in-progress SHA-256 computation; wiped on drop and when finalized.
+pub(crate) struct Sha256 {
+    chain: ChainingValue,
+    block: [u8; BLOCK_LEN],
+    /// Bytes waiting in `block`, always below [`BLOCK_LEN`].
+    pending: usize,
+}
+
+impl Sha256 {
+    /// A hash that continues from `chain`.
+    pub(crate) fn resume(chain: &ChainingValue) -> Self {
+        Self { chain: chain.clone(), block: [0; BLOCK_LEN], pending: 0 }
+    }
+
+    /// A hash of the empty message so far.
+    pub(crate) fn new() -> Self {
+        Self::resume(&ChainingValue::initial())
+    }
+
+    /// Absorbs `data`.
+    pub(crate) fn update(&mut self, mut data: &[u8]) {
+        if self.pending > 0 {
+            let take = data.len().min(BLOCK_LEN - self.pending);
+            self.block[self.pending..self.pending + take].copy_from_slice(&data[..take]);
+            self.pending += take;
+            data = &data[take..];
+            if self.pending < BLOCK_LEN {
+                return;
+            }
+            compress256(&mut self.chain.words, core::slice::from_ref(&self.block));
+            self.chain.absorbed += BLOCK_LEN as u64;
+            self.pending = 0;
+        }
+        let (blocks, rest) = data.as_chunks::<BLOCK_LEN>();
+        if !blocks.is_empty() {
+            compress256(&mut self.chain.words, blocks);
+            self.chain.absorbed += (blocks.len() * BLOCK_LEN) as u64;
+        }
+        self.block[..rest.len()].copy_from_slice(rest);
+        self.pending = rest.len();
+    }
+
+    /// Absorbs one byte.
+    pub(crate) fn update_byte(&mut self, byte: u8) {
+        self.block[self.pending] = byte;
+        self.pending += 1;
+        if self.pending == BLOCK_LEN {
+            compress256(&mut self.chain.words, core::slice::from_ref(&self.block));
+            self.chain.absorbed += BLOCK_LEN as u64;
+            self.pending = 0;
+        }
+    }
+
+    /// Pads, writes the digest into `out` and wipes the state.
+    pub(crate) fn finalize_into(&mut self, out: &mut [u8; DIGEST_LEN]) {
+        let bit_len = (self.chain.absorbed + self.pending as u64) * 8;
+        self.block[self.pending] = 0x80;
+        self.block[self.pending + 1..].fill(0);
+        if self.pending + 1 > BLOCK_LEN - 8 {
+            compress256(&mut self.chain.words, core::slice::from_ref(&self.block));
+            self.block.fill(0);
+        }
+        self.block[BLOCK_LEN - 8..].copy_from_slice(&bit_len.to_be_bytes());
+        compress256(&mut self.chain.words, core::slice::from_ref(&self.block));
+        for (chunk, word) in out.chunks_exact_mut(4).zip(self.chain.words) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        self.zeroize();
+    }
+}
+
+impl Zeroize for Sha256 {
+    fn zeroize(&mut self) {
+        let Self { chain, block, pending } = self;
+        chain.zeroize();
+        block.zeroize();
+        pending.zeroize();
+    }
+}
+
+impl Drop for Sha256 {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+#[cfg(test)]
+impl ChainingValue {
+    /// The chaining words, for tests that check wiping.
+    pub(crate) fn words_for_test(&self) -> [u32; 8] {
+        self.words
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::Digest;
+
+    fn ours(pieces: &[&[u8]]) -> [u8; DIGEST_LEN] {
+        let mut state = Sha256::new();
+        for piece in pieces {
+            state.update(piece);
+        }
+        let mut out = [0; DIGEST_LEN];
+        state.finalize_into(&mut out);
+        out
+    }
+
+    #[test]
+    fn matches_sha2_at_every_length_around_block_boundaries() {
+        let data: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
+        for len in 0..data.len() {
+            let expected: [u8; 32] = sha2::Sha256::digest(&data[..len]).into();
+            assert_eq!(ours(&[&data[..len]]), expected, "one piece, len {len}");
+            let (a, b) = data[..len].split_at(len / 3);
+            assert_eq!(ours(&[a, b]), expected, "two pieces, len {len}");
+            let mut state = Sha256::new();
+            data[..len].iter().for_each(|&byte| state.update_byte(byte));
+            let mut out = [0; DIGEST_LEN];
+            state.finalize_into(&mut out);
+            assert_eq!(out, expected, "byte at a time, len {len}");
+        }
+    }
+
+    #[test]
+    fn finalize_wipes_the_state() {
+        let mut state = Sha256::new();
+        state.update(b"secret-ish bytes");
+        let mut out = [0; DIGEST_LEN];
+        state.finalize_into(&mut out);
+        assert_eq!(state.chain.words, [0; 8]);
+        assert_eq!(state.block, [0; BLOCK_LEN]);
+        assert_eq!((state.pending, state.chain.absorbed), (0, 0));
+    }
+}

@@ -245,7 +245,8 @@ def rfc4231_lines():
 def main():
     global OPENSSL
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--outdir", type=pathlib.Path, default=pathlib.Path(__file__).resolve().parent.parent / "testdata")
+    default_outdir = pathlib.Path(__file__).resolve().parent.parent / "testdata"
+    parser.add_argument("--outdir", type=pathlib.Path, default=default_outdir)
     args = parser.parse_args()
     OPENSSL = openssl_command()
     args.outdir.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,11 @@ fn oracle_encode(input: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Oracle: one `name=value` pair as built.
+fn oracle_pair(name: &[u8], value: &[u8]) -> Vec<u8> {
+    [oracle_encode(name), b"=".to_vec(), oracle_encode(value)].concat()
+}
+
 /// Oracle: `%XX` decoding (either hex case, `+` kept); `None` at the first malformed escape.
 fn oracle_decode(input: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
@@ -93,7 +98,7 @@ proptest! {
         let wire = query.as_bytes().to_vec();
         let decoded = join(params.iter().map(|(n, v)| [n.as_slice(), b"=", v].concat()));
 
-        let expected_wire = join(params.iter().map(|(n, v)| [oracle_encode(n), b"=".to_vec(), oracle_encode(v)].concat()));
+        let expected_wire = join(params.iter().map(|(n, v)| oracle_pair(n, v)));
         prop_assert_eq!(&wire, &expected_wire);
         prop_assert_eq!(oracle_decode(&wire), Some(decoded.clone()));
         prop_assert_eq!(core_decode(&wire), Some(decoded.clone()));
@@ -135,7 +140,7 @@ proptest! {
         let mut accepted: Vec<Vec<u8>> = Vec::new();
         for (name, value) in &params {
             let before = query.as_bytes().to_vec();
-            let pair = [oracle_encode(name), b"=".to_vec(), oracle_encode(value)].concat();
+            let pair = oracle_pair(name, value);
             let needed = before.len() + usize::from(!before.is_empty()) + pair.len();
             match query.push(name, value) {
                 Ok(_) => {

@@ -107,7 +107,7 @@ pub fn verify(global: &Global, args: &VerifyArgs) -> Result<Outcome, String> {
             true
         }
         Verdict::Mismatch { message, expected, found, tried } => {
-            out += &format!("MISMATCH: this key signs the {name} form of the query differently.\n");
+            out += &format!("MISMATCH: this is not the signature this key makes for the {name} form of the query.\n");
             out += &format!("  should sign: {}\n", diagnose::show(&message));
             out += &format!("  expected:    {expected}\n");
             out += &format!("  given:       {}\n", args.signature.trim());

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""A loopback stand-in for the Unleashed API that checks signatures with Python's own hmac.
+
+It is an implementation independent of this project's Rust code: the end-to-end tests send it requests
+made by real clients (curl, ureq, urllib) and it answers as Unleashed does, 200 or a bare 403.
+
+Usage: MOCK_UNLEASHED_API_ID=... MOCK_UNLEASHED_API_KEY=... mock_unleashed.py --form decoded|wire
+It listens on 127.0.0.1 on a free port and prints that port on its first line of stdout. It stops when its
+stdin closes (the test that started it ended, however it ended) or after --lifetime seconds.
+
+The form is what the server signs: "decoded" is urllib.parse.unquote_to_bytes of the raw query (%XX decoded,
+'+' kept as '+', as RFC 3986 reads a query; deliberately not unquote_plus), "wire" is the raw query bytes.
+A 200 answer's body tells the test what arrived, one "name value" per line:
+  target <the raw request-target>   message <hex of the bytes checked>   body <hex of the body>
+  header-names <the names of the headers, as received, comma-separated>
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import http.server
+import os
+import sys
+import threading
+import urllib.parse
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--form", choices=["decoded", "wire"], required=True)
+    parser.add_argument("--lifetime", type=float, default=600.0)
+    args = parser.parse_args()
+    api_id = os.environ["MOCK_UNLEASHED_API_ID"].encode("ascii")
+    key = os.environ["MOCK_UNLEASHED_API_KEY"].encode("utf-8")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def answer(self) -> None:
+            # http.server decodes the request line as ISO-8859-1, so this is the request-target's bytes as sent.
+            target = self.path.encode("iso-8859-1")
+            query = target.partition(b"?")[2]
+            message = urllib.parse.unquote_to_bytes(query) if args.form == "decoded" else query
+            expected = base64.b64encode(hmac.new(key, message, hashlib.sha256).digest())
+            given_id = self.headers.get("api-auth-id", "").encode("iso-8859-1", "replace")
+            given_signature = self.headers.get("api-auth-signature", "").encode("iso-8859-1", "replace")
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if hmac.compare_digest(given_id, api_id) and hmac.compare_digest(given_signature, expected):
+                names = ",".join(self.headers.keys())
+                reply = b"target %s\nmessage %s\nbody %s\nheader-names %s\n" % (
+                    target,
+                    message.hex().encode(),
+                    body.hex().encode(),
+                    names.encode("iso-8859-1"),
+                )
+                self.send_response(200)
+            else:
+                reply = b""
+                self.send_response(403)
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        do_GET = do_POST = do_PUT = do_DELETE = answer
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+
+    def stop_when_stdin_closes() -> None:
+        sys.stdin.buffer.read()
+        os._exit(0)
+
+    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+    threading.Timer(args.lifetime, lambda: os._exit(0)).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -167,3 +167,20 @@ fn header_compiles_as_cpp_and_c23() {
         run(&mut Command::new(&exe), "include_only");
     }
 }
+
+#[test]
+fn python_binding_tests_pass_against_the_shared_library() {
+    let output = run(
+        Command::new("python3")
+            .args(["-m", "unittest", "discover", "-v", "-s"])
+            .arg(repo().join("examples/python"))
+            .env("UNLEASHED_SIGNER_LIB", libs().join("libunleashed_signer_ffi.so"))
+            .env("PYTHONDONTWRITEBYTECODE", "1"),
+        "python3 -m unittest (examples/python)",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprint!("{stderr}");
+    let ran = stderr.lines().find_map(|l| l.strip_prefix("Ran ")).expect("unittest's 'Ran N tests' line");
+    assert!(!ran.starts_with("0 "), "no Python test ran");
+    assert!(stderr.lines().any(|l| l == "OK"), "unittest did not report OK");
+}

@@ -1,12 +1,14 @@
 //! End to end: real HTTP clients against a loopback mock of the Unleashed API that checks signatures with
 //! Python's `hmac` (`tests/mock_unleashed.py`), in the decoded form and, in a second mode, the wire form.
 //!
-//! Clients: the `curl` command that `unleashed-sign curl` prints, run by the real `curl`; and `ureq` with
-//! headers from the core. Without `python3` or `curl` these tests fail: they are never skipped.
+//! Clients: the `curl` command that `unleashed-sign curl` prints, run by the real `curl`; `ureq` with headers
+//! from the core; and Python's `urllib` with headers from the C ABI through the ctypes wrapper in
+//! `examples/python/`. Without `python3` or `curl` these tests fail: they are never skipped.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 
 use assert_cmd::cargo::cargo_bin;
 use unleashed_signer::{ApiId, ClientType, QueryBuilder, RequestHeaders, SignedForm, SigningKey};
@@ -230,4 +232,65 @@ fn a_wire_form_server_rejects_a_decoded_signature_and_verify_says_so() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("Cause: the decoded form of the query was signed, where the wire form is checked"), "{text}");
+}
+
+/// Builds the C ABI's shared library into this test's target directory and profile, once, and returns its path.
+fn shared_library() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        // This test binary is <target>/<profile>/deps/e2e-*: following it honours CARGO_TARGET_DIR and --release.
+        let exe = std::env::current_exe().unwrap();
+        let profile = exe.parent().and_then(Path::parent).expect("<target>/<profile>/deps").to_path_buf();
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.args(["build", "--quiet", "-p", "unleashed-signer-ffi", "--target-dir"]).arg(profile.parent().unwrap());
+        if profile.file_name().is_some_and(|name| name == "release") {
+            cargo.arg("--release");
+        }
+        let status = cargo.status().expect("cargo runs");
+        assert!(status.success(), "cargo build -p unleashed-signer-ffi failed");
+        let library = profile.join("libunleashed_signer_ffi.so");
+        assert!(library.is_file(), "{} was not built", library.display());
+        library
+    })
+}
+
+/// Sends a GET with Python's urllib, signed by the C ABI through `examples/python/unleashed_signer.py`.
+fn urllib_get(mock: &Mock, key: &str, key_format: &str, form: &str, path: &str, params: &[(&str, &str)]) -> Reply {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let output = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/urllib_client.py"))
+        .args([mock.base().as_str(), path, form])
+        .args(params.iter().map(|(name, value)| format!("{name}={value}")))
+        .env("PYTHONUTF8", "1")
+        .env("UNLEASHED_PYTHON_BINDING", repo.join("examples/python"))
+        .env("UNLEASHED_SIGNER_LIB", shared_library())
+        .env("CLIENT_API_ID", ID)
+        .env("CLIENT_API_KEY", key)
+        .env("CLIENT_KEY_FORMAT", key_format)
+        .env("CLIENT_TYPE", CLIENT)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "urllib client failed: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+    let (status, body) = stdout.split_once('\n').expect("status line");
+    Reply { status: status.parse().expect("HTTP status"), body: body.to_owned() }
+}
+
+#[test]
+fn python_urllib_with_headers_from_the_c_abi_gets_200_in_both_forms() {
+    for form in ["decoded", "wire"] {
+        let mock = Mock::start(form);
+        for params in CASES {
+            let reply = urllib_get(&mock, KEY, "text", form, "/Customers", params);
+            assert_eq!(reply.status, 200, "urllib, {form} form, {params:?}");
+            if form == "decoded" {
+                assert_eq!(reply.field("message"), hex(decoded(params).as_bytes()), "{params:?}");
+            }
+        }
+    }
+    let mock = Mock::start("decoded");
+    let params = [("customerName", "Acme Sons & Daughters")];
+    assert_eq!(urllib_get(&mock, OTHER_KEY, "text", "decoded", "/Customers", &params).status, 403, "wrong key");
+    let with_newline = format!("{KEY}\n");
+    assert_eq!(urllib_get(&mock, &with_newline, "raw", "decoded", "/Customers", &params).status, 403, "key + newline");
 }

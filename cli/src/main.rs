@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
+use zeroize::Zeroizing;
 
 use args::{Cli, Command};
 
@@ -21,11 +22,22 @@ const MISMATCH: u8 = 1;
 const USAGE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // A key pasted into an argument would be printed back (as a URL or a parameter) and is in `ps` already.
+    if let Some(key) = env_key()
+        && std::env::args_os().any(|arg| arg.to_string_lossy().contains(key.as_str()))
+    {
+        return fail(&format!(
+            "an argument holds the API key from {}: the key is never given on the command line; \
+             give only the URL and parameters",
+            credentials::API_KEY_VAR
+        ));
+    }
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_error(&e),
     };
-    if cli.global.key_on_command_line.is_some() {
+    if let Some(key) = cli.global.key_on_command_line.take() {
+        key.map(Zeroizing::new);
         return fail(&format!(
             "the API key is never taken on the command line (it would show in `ps` and shell history): \
              export {} or pass --key-file PATH (--key-file - reads stdin)",
@@ -51,9 +63,21 @@ fn main() -> ExitCode {
 }
 
 /// One line on stderr, exit code 2.
+///
+/// No message is built from the key, but one can quote an argument a user mistyped the key into: as a last
+/// guard, the key from the environment is blanked out of whatever is printed.
 fn fail(message: &str) -> ExitCode {
+    let mut message = message.to_owned();
+    if let Some(key) = env_key().filter(|key| message.contains(key.as_str())) {
+        message = message.replace(key.as_str(), "<the API key>");
+    }
     eprintln!("unleashed-sign: error: {message}");
     ExitCode::from(USAGE)
+}
+
+/// The key in the environment, when it is long enough to look for in other text.
+fn env_key() -> Option<Zeroizing<String>> {
+    std::env::var(credentials::API_KEY_VAR).ok().map(Zeroizing::new).filter(|key| key.len() >= 8)
 }
 
 /// Help and version go to stdout with exit code 0; a usage error becomes one line on stderr with exit code 2.

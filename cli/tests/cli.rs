@@ -322,12 +322,28 @@ fn bad_credentials_are_explained_without_the_key() {
 
 #[test]
 fn a_key_on_the_command_line_is_refused_and_not_echoed() {
+    let as_one = format!("--key={KEY}");
+    let no_env_key = Env { key: None, ..FULL };
     for args in [
         &["--key", KEY, "headers", "Customers"][..],
-        &["headers", &format!("--key={KEY}"), "Customers"],
+        &["headers", &as_one, "Customers"],
         &["build", "--api-key", KEY, "Customers"],
     ] {
-        assert_usage_error(&run(args), "never taken on the command line");
+        assert_usage_error(&run_with(no_env_key, None, args), "never taken on the command line");
+    }
+}
+
+#[test]
+fn a_key_typed_into_an_argument_is_refused_and_not_echoed() {
+    let in_param = format!("key={KEY}");
+    let in_url = format!("Customers?k={KEY}");
+    for args in [
+        &["headers", "Customers", KEY][..],
+        &["build", "Customers", KEY],
+        &["build", "Customers", &in_param],
+        &["headers", &in_url],
+    ] {
+        assert_usage_error(&run(args), "an argument holds the API key from UNLEASHED_API_KEY");
     }
 }
 

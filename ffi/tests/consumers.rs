@@ -184,3 +184,90 @@ fn python_binding_tests_pass_against_the_shared_library() {
     assert!(!ran.starts_with("0 "), "no Python test ran");
     assert!(stderr.lines().any(|l| l == "OK"), "unittest did not report OK");
 }
+
+/// Installs into a temporary prefix with `scripts/install.sh` (from the libraries just built) and returns the
+/// environment that makes pkg-config find it.
+fn install(name: &str) -> (PathBuf, Vec<(&'static str, String)>) {
+    let prefix = scratch(name).join("prefix");
+    run(
+        Command::new("bash")
+            .arg(repo().join("scripts/install.sh"))
+            .arg("--prefix")
+            .arg(&prefix)
+            .arg("--artifacts")
+            .arg(libs()),
+        "scripts/install.sh",
+    );
+    let env = vec![
+        ("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig").display().to_string()),
+        ("PKG_CONFIG_LIBDIR", prefix.join("lib/pkgconfig").display().to_string()),
+    ];
+    (prefix, env)
+}
+
+fn pkg_config(env: &[(&str, String)], args: &[&str]) -> Vec<String> {
+    let output = run(Command::new("pkg-config").args(args).envs(env.iter().map(|(k, v)| (k, v))), "pkg-config");
+    String::from_utf8(output.stdout).expect("pkg-config prints UTF-8").split_whitespace().map(String::from).collect()
+}
+
+/// Compiles C99 sources with the flags pkg-config gives for `package`.
+fn compile_with_pkg_config(env: &[(&str, String)], package: &str, source: &Path, exe: &Path) {
+    let flags = pkg_config(env, &["--cflags", "--libs", package]);
+    let mut cc = Command::new("gcc");
+    cc.args(C_FLAGS).arg(source).args(&flags).arg("-o").arg(exe);
+    run(&mut cc, &format!("gcc $(pkg-config --cflags --libs {package}) {}", source.display()));
+}
+
+#[test]
+fn installed_library_builds_the_c_example_through_pkg_config() {
+    let (prefix, env) = install("install");
+    assert_eq!(pkg_config(&env, &["--modversion", "unleashed-signer"]), [env!("CARGO_PKG_VERSION")]);
+    let dir = prefix.parent().expect("prefix has a parent").to_path_buf();
+    let source = repo().join("examples/c/sign_vectors.c");
+
+    // Shared: the program records the soname, and runs against the installed library.
+    let shared = dir.join("sign_vectors_shared");
+    compile_with_pkg_config(&env, "unleashed-signer", &source, &shared);
+    let dynamic = run(Command::new("readelf").arg("-d").arg(&shared), "readelf -d");
+    let soname = format!("[libunleashed_signer.so.0.{}]", env!("CARGO_PKG_VERSION_MINOR"));
+    assert!(String::from_utf8_lossy(&dynamic.stdout).contains(&soname), "the program does not need {soname}");
+    let lib_path = prefix.join("lib");
+    assert_all_passed(&run(Command::new(&shared).arg(vectors()).env("LD_LIBRARY_PATH", &lib_path), "shared"));
+
+    // Static: nothing of the library is needed at run time.
+    let static_exe = dir.join("sign_vectors_static");
+    compile_with_pkg_config(&env, "unleashed-signer-static", &source, &static_exe);
+    let dynamic = run(Command::new("readelf").arg("-d").arg(&static_exe), "readelf -d");
+    assert!(!String::from_utf8_lossy(&dynamic.stdout).contains("unleashed"), "the static build needs a shared lib");
+    assert_all_passed(&run(Command::new(&static_exe).arg(vectors()), "static"));
+}
+
+/// The README's "Using it from C" program compiles as written (C99, -Werror, through pkg-config) and prints
+/// the signatures the Rust core makes for the same key and queries.
+#[test]
+fn readme_c_program_compiles_and_signs_like_the_core() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("read README.md");
+    let section = readme.split("\n## Using it from C\n").nth(1).expect("README has a '## Using it from C' section");
+    let program = section.split("```c\n").nth(1).and_then(|rest| rest.split("\n```").next()).expect("a ```c block");
+    let (prefix, env) = install("readme");
+    let source = prefix.with_file_name("readme.c");
+    std::fs::write(&source, program).expect("write readme.c");
+    let exe = prefix.with_file_name("readme");
+    compile_with_pkg_config(&env, "unleashed-signer-static", &source, &exe);
+    let output = run(&mut Command::new(&exe), "the README's C program");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+
+    let key_text = program
+        .split("api_key = \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the program's api_key literal");
+    let key = unleashed_signer::SigningKey::from_text(key_text).expect("the README key is a valid text key");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "unexpected output:\n{stdout}");
+    for pair in lines.chunks(2) {
+        let signature = key.sign_url(pair[0], unleashed_signer::SignedForm::Decoded).expect("decodable query");
+        assert_eq!(pair[1], format!("api-auth-signature: {signature}"), "for {}", pair[0]);
+    }
+    assert_eq!(lines[2], "SalesOrders?orderStatus=Completed,Backordered&customerName=Acme%20%26%20Sons");
+}

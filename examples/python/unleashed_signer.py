@@ -198,7 +198,8 @@ class SigningKey:
     def clear(self) -> None:
         """Wipes the prepared key; using it afterwards raises :class:`UnleashedError`."""
         storage = getattr(self, "_storage", None)
-        if storage is not None:
+        # At interpreter exit the module's globals may already be gone; the process memory goes with them.
+        if storage is not None and _key_clear is not None:
             _key_clear(storage)
 
     def __enter__(self) -> "SigningKey":

@@ -116,9 +116,9 @@ pub unsafe extern "C" fn unleashed_key_init(
         storage(key)?;
         // SAFETY: checked non-NULL and aligned; the caller gives us the storage for the call.
         unsafe { wipe(key) };
-        let format = key_format(format)?;
         // SAFETY: the caller promises `secret_len` readable bytes.
         let secret = unsafe { input(secret, secret_len) }?;
+        let format = key_format(format)?;
         let prepared = SigningKey::new(secret, format)?;
         let slot = key.cast::<KeySlot>();
         // SAFETY: the storage fits a `KeySlot` (compile-time check) and was just wiped, so nothing is overwritten

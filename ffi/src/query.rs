@@ -191,8 +191,11 @@ pub unsafe extern "C" fn unleashed_query_sign(
 ) -> unleashed_status {
     boundary(|| {
         // SAFETY: checked by the helpers; the caller promises the pointers are valid.
-        let (state, key, out) = unsafe { (slot(query)?, prepared(key)?, signature_output(out, out_len)?) };
-        out.write_with_nul(key.sign_query(state.query(), signed_form(form)?)?.as_bytes())
+        let (state, key) = unsafe { (slot(query)?, prepared(key)?) };
+        let form = signed_form(form)?;
+        // SAFETY: as above.
+        let out = unsafe { signature_output(out, out_len) }?;
+        out.write_with_nul(key.sign_query(state.query(), form)?.as_bytes())
     })
 }
 

@@ -65,8 +65,8 @@ pub unsafe extern "C" fn unleashed_sign(
 ) -> unleashed_status {
     boundary(|| {
         // SAFETY: each pointer is checked by the helper, and the caller promises it is valid for its length.
-        let (key, out, message) =
-            unsafe { (prepared(key)?, signature_output(out, out_len)?, input(message, message_len)?) };
+        let (key, message, out) =
+            unsafe { (prepared(key)?, input(message, message_len)?, signature_output(out, out_len)?) };
         out.write_with_nul(key.sign(message).as_bytes())
     })
 }
@@ -90,8 +90,11 @@ pub unsafe extern "C" fn unleashed_sign_query(
 ) -> unleashed_status {
     boundary(|| {
         // SAFETY: as in `unleashed_sign`.
-        let (key, out, query) = unsafe { (prepared(key)?, signature_output(out, out_len)?, input(query, query_len)?) };
-        out.write_with_nul(key.sign_query(query, signed_form(form)?)?.as_bytes())
+        let (key, query) = unsafe { (prepared(key)?, input(query, query_len)?) };
+        let form = signed_form(form)?;
+        // SAFETY: as above.
+        let out = unsafe { signature_output(out, out_len) }?;
+        out.write_with_nul(key.sign_query(query, form)?.as_bytes())
     })
 }
 
@@ -114,8 +117,11 @@ pub unsafe extern "C" fn unleashed_sign_url(
 ) -> unleashed_status {
     boundary(|| {
         // SAFETY: as in `unleashed_sign`.
-        let (key, out, url) = unsafe { (prepared(key)?, signature_output(out, out_len)?, input(url, url_len)?) };
-        out.write_with_nul(key.sign_url(url, signed_form(form)?)?.as_bytes())
+        let (key, url) = unsafe { (prepared(key)?, input(url, url_len)?) };
+        let form = signed_form(form)?;
+        // SAFETY: as above.
+        let out = unsafe { signature_output(out, out_len) }?;
+        out.write_with_nul(key.sign_url(url, form)?.as_bytes())
     })
 }
 
@@ -163,7 +169,10 @@ pub unsafe extern "C" fn unleashed_verify_url(
 ) -> unleashed_status {
     boundary(|| {
         // SAFETY: as in `unleashed_sign`.
-        let (key, url, signature) = unsafe { (prepared(key)?, input(url, url_len)?, input(signature, signature_len)?) };
-        Ok(key.verify_url(url, signed_form(form)?, signature)?)
+        let (key, url) = unsafe { (prepared(key)?, input(url, url_len)?) };
+        let form = signed_form(form)?;
+        // SAFETY: as above.
+        let signature = unsafe { input(signature, signature_len) }?;
+        Ok(key.verify_url(url, form, signature)?)
     })
 }

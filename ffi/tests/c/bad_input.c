@@ -173,6 +173,13 @@ static void check_signing(const unleashed_key *key) {
     EXPECT(unleashed_sign(key, "a", 1, out, HUGE), UNLEASHED_INVALID_LENGTH);
     EXPECT(unleashed_sign(&zeroed, "a", 1, out, sizeof out), UNLEASHED_KEY_NOT_INITIALISED);
 
+    /* Arguments are checked in order: the first failure is the one reported. */
+    EXPECT(unleashed_sign(&zeroed, "a", HUGE, NULL, 0), UNLEASHED_KEY_NOT_INITIALISED);
+    EXPECT(unleashed_sign(key, "a", HUGE, NULL, 0), UNLEASHED_INVALID_LENGTH);
+    EXPECT(unleashed_sign(key, NULL, 1, out, 0), UNLEASHED_NULL_POINTER);
+    EXPECT(unleashed_sign_url(key, "?a", 2, 9, out, 0), UNLEASHED_INVALID_SIGNED_FORM);
+    EXPECT(unleashed_sign_url(key, "?a=%zz", 6, UNLEASHED_SIGNED_FORM_DECODED, out, 0), UNLEASHED_BUFFER_TOO_SMALL);
+
     /* Too small: nothing written, not even a NUL. */
     memset(out, 'x', sizeof out);
     EXPECT(unleashed_sign(key, "a", 1, out, UNLEASHED_SIGNATURE_LEN), UNLEASHED_BUFFER_TOO_SMALL);

@@ -2,6 +2,8 @@
 """Writes the checked-in seed corpus (corpus/<target>/seed-*), in each target's input framing.
 
 Run from anywhere: `python3 fuzz/make_seeds.py`. The keys are made up; none is a real Unleashed key.
+The `ffi` target's seeds are not written here: its input is a sequence of calls decoded by `arbitrary`, so its
+seeds are the twelve largest inputs of a 60-second run of that target (see README.md).
 """
 
 import pathlib

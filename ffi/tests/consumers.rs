@@ -271,3 +271,32 @@ fn readme_c_program_compiles_and_signs_like_the_core() {
     }
     assert_eq!(lines[2], "SalesOrders?orderStatus=Completed,Backordered&customerName=Acme%20%26%20Sons");
 }
+
+/// The shared library exports exactly the functions the header declares: nothing missing, no Rust internals.
+#[test]
+fn shared_library_exports_exactly_the_header_functions() {
+    let header = std::fs::read_to_string(repo().join("include/unleashed_signer.h")).expect("read the header");
+    // Every identifier directly followed by `(` that names one of ours: declarations, and calls in comments.
+    let mut declared: Vec<String> = header
+        .match_indices('(')
+        .filter_map(|(at, _)| {
+            let before = &header[..at];
+            let start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+            before[start..].starts_with("unleashed_").then(|| before[start..].to_string())
+        })
+        .collect();
+    declared.sort();
+    declared.dedup();
+    let nm =
+        run(Command::new("nm").args(["-D", "--defined-only"]).arg(libs().join("libunleashed_signer_ffi.so")), "nm -D");
+    let mut exported: Vec<String> = String::from_utf8_lossy(&nm.stdout)
+        .lines()
+        .filter_map(|line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+            [_, "T", name] => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
+    exported.sort();
+    assert!(declared.len() >= 18, "found only {declared:?} in the header");
+    assert_eq!(exported, declared, "exported functions differ from the header's declarations");
+}

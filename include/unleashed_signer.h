@@ -10,9 +10,13 @@
  * - Inputs are a pointer and a length in bytes (no NUL needed). The pointer may be NULL only when the length is 0.
  *   A length over PTRDIFF_MAX gives UNLEASHED_INVALID_LENGTH.
  * - Outputs are a pointer and the buffer's length. They are written only on success; a buffer that is too small
- *   gives UNLEASHED_BUFFER_TOO_SMALL and is left untouched. Signatures are written as 44 characters and a NUL.
+ *   gives UNLEASHED_BUFFER_TOO_SMALL and is left untouched (the query builder then reports the size it needs).
+ *   Signatures are written as 44 characters and a NUL.
  * - Nothing is allocated: keys and query builders live in storage the caller provides.
- * - Bytes are taken as they are: non-UTF-8 input is signed, never rejected (except in key text).
+ * - Bytes are taken as they are: non-UTF-8 messages, URLs and parameters are signed, never rejected.
+ * - Any function returning a status may also return UNLEASHED_PANIC, which means a bug in this library.
+ * - Thread safety: a key may be read (sign, verify) by many threads at once; initialising or clearing it, or
+ *   pushing to a query, needs exclusive access.
  */
 
 #ifndef UNLEASHED_SIGNER_H

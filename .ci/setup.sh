@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the system packages that `cargo test --workspace` and clippy need on a fresh machine:
+# pkg-config and readelf (ffi install test), libssl-dev (the OpenSSL peer in benches/), curl and python3 (the CLI's
+# end-to-end test), valgrind (the C ABI step). Steps in .ci/steps/ install what only they need.
+set -euo pipefail
+missing=()
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v readelf >/dev/null || missing+=(binutils)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v valgrind >/dev/null || missing+=(valgrind)
+command -v g++ >/dev/null || missing+=(g++)
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
+if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -35,12 +35,44 @@ impl ChainingValue {
         compress256(&mut self.words, core::slice::from_ref(block));
         self.absorbed += BLOCK_LEN as u64;
     }
+
+    /// Hashes `message` as the rest of the input and writes the digest into `out`, without buffering state:
+    /// whole blocks are read straight from `message` and only the padded tail is copied, into one local block.
+    /// The one-shot path of signing (the inner hash of a whole query, and HMAC's outer hash of the inner
+    /// digest). Wipes its copies of the chaining value and of the tail.
+    pub(crate) fn finish(&self, message: &[u8], out: &mut [u8; DIGEST_LEN]) {
+        let mut words = self.words;
+        let (blocks, tail) = message.as_chunks::<BLOCK_LEN>();
+        if !blocks.is_empty() {
+            compress256(&mut words, blocks);
+        }
+        let bit_len = (self.absorbed + message.len() as u64) * 8;
+        let mut block = [0u8; BLOCK_LEN];
+        block[..tail.len()].copy_from_slice(tail);
+        block[tail.len()] = 0x80;
+        if tail.len() >= BLOCK_LEN - 8 {
+            compress256(&mut words, core::slice::from_ref(&block));
+            block[..].zeroize();
+        }
+        block[BLOCK_LEN - 8..].copy_from_slice(&bit_len.to_be_bytes());
+        compress256(&mut words, core::slice::from_ref(&block));
+        write_digest(&words, out);
+        // Wiped as slices: zeroize fills a slice at once, but an array byte by byte.
+        words[..].zeroize();
+        block[..].zeroize();
+    }
+}
+
+fn write_digest(words: &[u32; 8], out: &mut [u8; DIGEST_LEN]) {
+    for (chunk, word) in out.chunks_exact_mut(4).zip(words) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
 }
 
 impl Zeroize for ChainingValue {
     fn zeroize(&mut self) {
         let Self { words, absorbed } = self;
-        words.zeroize();
+        words[..].zeroize();
         absorbed.zeroize();
     }
 }
@@ -115,9 +147,7 @@ impl Sha256 {
         }
         self.block[BLOCK_LEN - 8..].copy_from_slice(&bit_len.to_be_bytes());
         compress256(&mut self.chain.words, core::slice::from_ref(&self.block));
-        for (chunk, word) in out.chunks_exact_mut(4).zip(self.chain.words) {
-            chunk.copy_from_slice(&word.to_be_bytes());
-        }
+        write_digest(&self.chain.words, out);
         self.zeroize();
     }
 }
@@ -126,7 +156,7 @@ impl Zeroize for Sha256 {
     fn zeroize(&mut self) {
         let Self { chain, block, pending } = self;
         chain.zeroize();
-        block.zeroize();
+        block[..].zeroize();
         pending.zeroize();
     }
 }
@@ -173,6 +203,26 @@ mod tests {
             let mut out = [0; DIGEST_LEN];
             state.finalize_into(&mut out);
             assert_eq!(out, expected, "byte at a time, len {len}");
+        }
+    }
+
+    #[test]
+    fn finish_matches_sha2_after_zero_or_one_block_at_every_length() {
+        let data: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
+        let mut after_one = ChainingValue::initial();
+        after_one.absorb_block(&[0x5c; BLOCK_LEN]);
+        for len in 0..data.len() {
+            let mut out = [0; DIGEST_LEN];
+            ChainingValue::initial().finish(&data[..len], &mut out);
+            let expected: [u8; 32] = sha2::Sha256::digest(&data[..len]).into();
+            assert_eq!(out, expected, "from the start, len {len}");
+            after_one.finish(&data[..len], &mut out);
+            let mut streamed = Sha256::new();
+            streamed.update(&[0x5c; BLOCK_LEN]);
+            streamed.update(&data[..len]);
+            let mut expected = [0; DIGEST_LEN];
+            streamed.finalize_into(&mut expected);
+            assert_eq!(out, expected, "after one block, len {len}");
         }
     }
 

@@ -121,14 +121,7 @@ impl Signer<'_> {
     pub fn finalize(mut self) -> Signature {
         let mut digest = [0u8; DIGEST_LEN];
         self.inner.finalize_into(&mut digest);
-        let mut outer = Sha256::resume(&self.key.outer);
-        outer.update(&digest);
-        digest.zeroize();
-        let mut mac = [0u8; DIGEST_LEN];
-        outer.finalize_into(&mut mac);
-        let signature = Signature::from_mac(&mac);
-        mac.zeroize();
-        signature
+        outer_signature(self.key, &mut digest)
     }
 
     /// Feeds `query` percent-decoded, without allocating.
@@ -160,9 +153,10 @@ impl SigningKey {
     /// Signs `message` byte for byte, as it is.
     #[must_use]
     pub fn sign(&self, message: &[u8]) -> Signature {
-        let mut signer = self.signer();
-        signer.update(message);
-        signer.finalize()
+        // One-shot: hashes straight from `message`, with no streaming buffer to fill and wipe.
+        let mut digest = [0u8; DIGEST_LEN];
+        self.inner.finish(message, &mut digest);
+        outer_signature(self, &mut digest)
     }
 
     /// Signs a query string (no `?`) in the given form.
@@ -171,6 +165,8 @@ impl SigningKey {
     pub fn sign_query(&self, query: &[u8], form: SignedForm) -> Result<Signature, DecodeError> {
         match form {
             SignedForm::Wire => Ok(self.sign(query)),
+            // Without a `%` the decoded form is the same bytes: the one-shot path signs them.
+            SignedForm::Decoded if !query.contains(&b'%') => Ok(self.sign(query)),
             SignedForm::Decoded => {
                 let mut signer = self.signer();
                 signer.update_decoded(query)?;
@@ -206,6 +202,17 @@ impl SigningKey {
     pub fn verify_url(&self, url: impl AsRef<[u8]>, form: SignedForm, signature: &[u8]) -> Result<(), VerifyError> {
         check(self.sign_url(url, form)?, signature)
     }
+}
+
+/// HMAC's outer hash of the inner `digest`, as a signature; wipes the digest and the MAC.
+fn outer_signature(key: &SigningKey, digest: &mut [u8; DIGEST_LEN]) -> Signature {
+    let mut mac = [0u8; DIGEST_LEN];
+    key.outer.finish(digest, &mut mac);
+    // Wiped as slices: zeroize fills a slice at once, but an array byte by byte.
+    digest[..].zeroize();
+    let signature = Signature::from_mac(&mac);
+    mac[..].zeroize();
+    signature
 }
 
 fn check(expected: Signature, given: &[u8]) -> Result<(), VerifyError> {

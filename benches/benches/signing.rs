@@ -37,6 +37,7 @@ fn main() {
     key_preparation(&mut c);
     queries(&mut c, &key);
     peers(&mut c, &key);
+    c_abi(&mut c, &key);
 
     c.final_summary();
     let medians = medians_since(&out_dir, started);
@@ -171,6 +172,45 @@ fn peers(c: &mut Criterion, key: &SigningKey) {
     #[cfg(feature = "openssl")]
     openssl_peers::bench(&mut g, ours);
     g.finish();
+}
+
+/// `unleashed_sign` called through the C ABI (the `extern "C"` export, linked from the ffi crate's rlib, as a C
+/// program links it from the static library) against the Rust call it wraps, same key and query.
+fn c_abi(c: &mut Criterion, key: &SigningKey) {
+    use std::ffi::c_char;
+    use std::mem::MaybeUninit;
+
+    use unleashed_signer_ffi::{
+        UNLEASHED_KEY_FORMAT_TEXT, UNLEASHED_SIGNATURE_BUFFER_LEN, unleashed_key, unleashed_key_clear,
+        unleashed_key_init, unleashed_sign, unleashed_status,
+    };
+
+    // SAFETY: `unleashed_key` is plain integer words, and all-zero is its documented "not initialised" state.
+    let mut ffi_key: unleashed_key = unsafe { MaybeUninit::zeroed().assume_init() };
+    // SAFETY: the storage is a live, aligned `unleashed_key`; the key text is valid for its length.
+    let status = unsafe { unleashed_key_init(&mut ffi_key, KEY.as_ptr().cast(), KEY.len(), UNLEASHED_KEY_FORMAT_TEXT) };
+    assert_eq!(status, unleashed_status::UNLEASHED_OK);
+    let ffi_key = ffi_key;
+    let sign_c = |message: &[u8]| {
+        let mut out = [0 as c_char; UNLEASHED_SIGNATURE_BUFFER_LEN];
+        // SAFETY: the key is initialised, the message is valid for its length and `out` for its 45 bytes.
+        let status =
+            unsafe { unleashed_sign(&ffi_key, message.as_ptr().cast(), message.len(), out.as_mut_ptr(), out.len()) };
+        (status, out)
+    };
+    let (status, out) = sign_c(QUERY_24);
+    assert_eq!(status, unleashed_status::UNLEASHED_OK);
+    assert_eq!(out[..44].iter().map(|&c| c as u8).collect::<Vec<_>>(), key.sign(QUERY_24).as_bytes());
+
+    let (group, rust) = id::FFI_RUST.split_once('/').unwrap();
+    let mut g = c.benchmark_group(group);
+    g.bench_function(rust, |b| b.iter(|| key.sign(black_box(QUERY_24))));
+    g.bench_function(id::FFI_SIGN.split_once('/').unwrap().1, |b| b.iter(|| sign_c(black_box(QUERY_24))));
+    g.finish();
+
+    let mut ffi_key = ffi_key;
+    // SAFETY: the storage is a live `unleashed_key`; clearing wipes it.
+    unsafe { unleashed_key_clear(&mut ffi_key) };
 }
 
 /// OpenSSL through `openssl-sys` (the `openssl` crate's FFI layer), since the `openssl` crate wraps neither the

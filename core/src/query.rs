@@ -2,7 +2,7 @@
 
 use crate::error::BuildError;
 use crate::key::SigningKey;
-use crate::percent::{encode_into, encoded_len};
+use crate::percent::{encode_into, encoded_len, max_encoded_len};
 use crate::sign::{Signature, SignedForm};
 
 /// Builds `name=value&name=value` into a caller-provided buffer, percent-encoding minimally.
@@ -52,14 +52,19 @@ impl<'b> QueryBuilder<'b> {
             return Err(BuildError::EmptyName);
         }
         let separator = usize::from(self.len > 0);
-        let needed = self
-            .len
-            .saturating_add(separator)
-            .saturating_add(encoded_len(name))
-            .saturating_add(1)
-            .saturating_add(encoded_len(value));
-        if needed > self.buf.len() {
-            return Err(BuildError::BufferTooSmall { needed });
+        let length = |encoded: fn(&[u8]) -> usize| {
+            self.len
+                .saturating_add(separator)
+                .saturating_add(encoded(name))
+                .saturating_add(1)
+                .saturating_add(encoded(value))
+        };
+        // Counting the exact length costs a pass over the bytes: skip it when even the worst case fits.
+        if length(max_encoded_len) > self.buf.len() {
+            let needed = length(encoded_len);
+            if needed > self.buf.len() {
+                return Err(BuildError::BufferTooSmall { needed });
+            }
         }
         let mut at = self.len;
         if separator == 1 {
@@ -70,7 +75,6 @@ impl<'b> QueryBuilder<'b> {
         self.buf[at] = b'=';
         at += 1;
         at += encode_into(value, &mut self.buf[at..]);
-        debug_assert_eq!(at, needed);
         self.len = at;
         Ok(self)
     }

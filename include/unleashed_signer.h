@@ -431,7 +431,8 @@ unleashed_status unleashed_query_init(struct unleashed_query *query,
  * unchanged and can still be signed, or rebuilt in a buffer of `*needed` bytes.
  *
  * Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,
- * `UNLEASHED_QUERY_NOT_INITIALISED`, `UNLEASHED_INVALID_LENGTH`, `UNLEASHED_OVERLAPPING_BUFFERS` (name or value
+ * `UNLEASHED_QUERY_NOT_INITIALISED` (also when the query buffer was written by the caller since the last
+ * call), `UNLEASHED_INVALID_LENGTH`, `UNLEASHED_OVERLAPPING_BUFFERS` (name or value
  * lies in the query buffer), `UNLEASHED_EMPTY_PARAMETER_NAME`, `UNLEASHED_BUFFER_TOO_SMALL`.
  *
  * # Safety

@@ -2,7 +2,7 @@
 
 use crate::error::BuildError;
 use crate::key::SigningKey;
-use crate::percent::{encode_into, encoded_len, max_encoded_len};
+use crate::percent::{self, encode_into, encoded_len, is_unencoded, max_encoded_len};
 use crate::sign::{Signature, SignedForm};
 
 /// Builds `name=value&name=value` into a caller-provided buffer, percent-encoding minimally.
@@ -40,6 +40,28 @@ impl<'b> QueryBuilder<'b> {
     /// An empty query that will be written into `buf`.
     pub fn new(buf: &'b mut [u8]) -> Self {
         Self { buf, len: 0 }
+    }
+
+    /// Continues a query already built into the first `len` bytes of `buf`, for callers that keep the buffer and
+    /// its length between pushes (such as the C ABI, which keeps them in caller storage).
+    ///
+    /// Returns `None` unless those bytes are a query this builder could have written: `len` within `buf`, only
+    /// the unencoded set, `=`, `&` and well-formed `%XX` escapes.
+    ///
+    /// ```
+    /// use unleashed_signer::QueryBuilder;
+    /// let mut buf = *b"a=1\0\0\0\0\0\0\0\0\0";
+    /// let mut query = QueryBuilder::resume(&mut buf, 3).unwrap();
+    /// query.push("b", "x y")?;
+    /// assert_eq!(query.as_str(), "a=1&b=x%20y");
+    /// assert!(QueryBuilder::resume(&mut [b'%'; 4], 4).is_none());
+    /// # Ok::<(), unleashed_signer::BuildError>(())
+    /// ```
+    pub fn resume(buf: &'b mut [u8], len: usize) -> Option<Self> {
+        let built = buf.get(..len)?;
+        let well_formed = built.iter().all(|&b| is_unencoded(b) || matches!(b, b'%' | b'=' | b'&'))
+            && percent::decode(built).all(|piece| piece.is_ok());
+        well_formed.then_some(Self { buf, len })
     }
 
     /// Appends `name=value`, with `&` before it unless it is the first parameter.
@@ -125,6 +147,24 @@ mod tests {
         query.push("b", "").unwrap();
         assert_eq!(query.as_str(), "a=1&b=");
         assert_eq!(query.push("", "x").unwrap_err(), BuildError::EmptyName);
+    }
+
+    #[test]
+    fn resume_continues_only_what_a_builder_could_have_written() {
+        let mut buf = [0u8; 32];
+        let len = {
+            let mut query = QueryBuilder::new(&mut buf);
+            query.push("a b", "c&d").unwrap();
+            query.len()
+        };
+        let mut query = QueryBuilder::resume(&mut buf, len).unwrap();
+        query.push("e", "f").unwrap();
+        assert_eq!(query.as_str(), "a%20b=c%26d&e=f");
+        assert!(QueryBuilder::resume(&mut [0u8; 4], 0).is_some());
+        assert!(QueryBuilder::resume(&mut [b'a'; 4], 5).is_none(), "beyond the buffer");
+        assert!(QueryBuilder::resume(&mut { *b"a=%4" }, 4).is_none(), "cut escape");
+        assert!(QueryBuilder::resume(&mut { *b"a b" }, 3).is_none(), "unencoded space");
+        assert!(QueryBuilder::resume(&mut { *b"a=\xe9" }, 3).is_none(), "non-ASCII");
     }
 
     #[test]

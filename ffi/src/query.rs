@@ -91,7 +91,8 @@ pub unsafe extern "C" fn unleashed_query_init(
 /// unchanged and can still be signed, or rebuilt in a buffer of `*needed` bytes.
 ///
 /// Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,
-/// `UNLEASHED_QUERY_NOT_INITIALISED`, `UNLEASHED_INVALID_LENGTH`, `UNLEASHED_OVERLAPPING_BUFFERS` (name or value
+/// `UNLEASHED_QUERY_NOT_INITIALISED` (also when the query buffer was written by the caller since the last
+/// call), `UNLEASHED_INVALID_LENGTH`, `UNLEASHED_OVERLAPPING_BUFFERS` (name or value
 /// lies in the query buffer), `UNLEASHED_EMPTY_PARAMETER_NAME`, `UNLEASHED_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
@@ -116,11 +117,9 @@ pub unsafe extern "C" fn unleashed_query_push(
         }
         // SAFETY: the slot invariant gives `cap` valid bytes, and no input overlaps them (checked above).
         let buf = unsafe { core::slice::from_raw_parts_mut(buf, cap) };
-        // The core builder writes `name=value` after the existing query and its `&`; the last byte stays for the NUL.
-        let separator = usize::from(len > 0);
-        let start = len + separator;
-        let tail = buf.get_mut(start..cap - 1).unwrap_or_default();
-        let result = QueryBuilder::new(tail).push(name, value).map(|built| built.len());
+        // The core builder continues the query in all but the last byte, which stays for the NUL.
+        let mut builder = QueryBuilder::resume(&mut buf[..cap - 1], len).ok_or(UNLEASHED_QUERY_NOT_INITIALISED)?;
+        let result = builder.push(name, value).map(|built| built.len());
         let report = |total: usize| {
             if !needed.is_null() {
                 // SAFETY: the caller promises `needed` is NULL or writable.
@@ -128,19 +127,15 @@ pub unsafe extern "C" fn unleashed_query_push(
             }
         };
         match result {
-            Ok(written) => {
-                if separator == 1 {
-                    buf[len] = b'&';
-                }
-                let new_len = start + written;
+            Ok(new_len) => {
                 buf[new_len] = 0;
                 // SAFETY: `query` was checked by `slot`; `buf` is a different object (the caller's buffer).
                 unsafe { (*query.cast::<QuerySlot>()).len = new_len };
                 report(new_len + 1);
                 Ok(())
             }
-            Err(BuildError::BufferTooSmall { needed: tail_needed }) => {
-                report(start.saturating_add(tail_needed).saturating_add(1));
+            Err(BuildError::BufferTooSmall { needed }) => {
+                report(needed.saturating_add(1));
                 Err(UNLEASHED_BUFFER_TOO_SMALL)
             }
             Err(e) => Err(e.into()),

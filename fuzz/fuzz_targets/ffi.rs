@@ -235,30 +235,27 @@ impl World {
 
     /// A pointer for `storage`, and the problem it brings (for the live key: whether it is initialised).
     fn key_arg(&mut self, storage: Storage) -> (*mut unleashed_key, Option<unleashed_status>) {
-        match storage {
-            Storage::Live => {
-                let problem = self.key.is_none().then_some(UNLEASHED_KEY_NOT_INITIALISED);
-                (self.key_ptr(), problem)
-            }
-            Storage::Null => (std::ptr::null_mut(), Some(UNLEASHED_NULL_POINTER)),
-            Storage::Misaligned => {
-                let ptr = self.spare_words.as_mut_ptr().cast::<u8>().wrapping_add(1).cast();
-                (ptr, Some(UNLEASHED_MISALIGNED_POINTER))
-            }
-            Storage::Zeroed | Storage::Filled => {
-                let fill = if matches!(storage, Storage::Zeroed) { 0 } else { 0xA5A5_A5A5_A5A5_A5A5 };
-                self.spare_words.fill(fill);
-                (self.spare_words.as_mut_ptr().cast(), Some(UNLEASHED_KEY_NOT_INITIALISED))
-            }
-        }
+        let live = (self.key_ptr(), self.key.is_none().then_some(UNLEASHED_KEY_NOT_INITIALISED));
+        self.storage_arg(storage, live, UNLEASHED_KEY_NOT_INITIALISED)
     }
 
+    /// As `key_arg`, for the query.
     fn query_arg(&mut self, storage: Storage) -> (*mut unleashed_query, Option<unleashed_status>) {
+        let live =
+            (self.query_words.as_mut_ptr().cast(), self.query.is_none().then_some(UNLEASHED_QUERY_NOT_INITIALISED));
+        self.storage_arg(storage, live, UNLEASHED_QUERY_NOT_INITIALISED)
+    }
+
+    /// `live` for the live storage; otherwise NULL, a misaligned pointer, or spare storage zeroed or filled with
+    /// garbage, which reads as `not_initialised`.
+    fn storage_arg<T>(
+        &mut self,
+        storage: Storage,
+        live: (*mut T, Option<unleashed_status>),
+        not_initialised: unleashed_status,
+    ) -> (*mut T, Option<unleashed_status>) {
         match storage {
-            Storage::Live => {
-                let problem = self.query.is_none().then_some(UNLEASHED_QUERY_NOT_INITIALISED);
-                (self.query_words.as_mut_ptr().cast(), problem)
-            }
+            Storage::Live => live,
             Storage::Null => (std::ptr::null_mut(), Some(UNLEASHED_NULL_POINTER)),
             Storage::Misaligned => {
                 let ptr = self.spare_words.as_mut_ptr().cast::<u8>().wrapping_add(1).cast();
@@ -267,7 +264,7 @@ impl World {
             Storage::Zeroed | Storage::Filled => {
                 let fill = if matches!(storage, Storage::Zeroed) { 0 } else { 0xA5A5_A5A5_A5A5_A5A5 };
                 self.spare_words.fill(fill);
-                (self.spare_words.as_mut_ptr().cast(), Some(UNLEASHED_QUERY_NOT_INITIALISED))
+                (self.spare_words.as_mut_ptr().cast(), Some(not_initialised))
             }
         }
     }

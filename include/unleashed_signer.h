@@ -225,6 +225,30 @@ typedef uint32_t unleashed_key_format;
 typedef uint32_t unleashed_signed_form;
 
 /**
+ * One query parameter for `unleashed_build_query`: a name and a value, each a pointer and a length in bytes.
+ *
+ * The pointers are read only during the call that receives the array; nothing keeps them afterwards.
+ */
+typedef struct unleashed_param {
+  /**
+   * The parameter's name, as the user means it (not yet percent-encoded); must not be empty.
+   */
+  const char *name;
+  /**
+   * The name's length in bytes (UTF-8 bytes, never characters).
+   */
+  size_t name_len;
+  /**
+   * The parameter's value, as the user means it (not yet percent-encoded); may be empty.
+   */
+  const char *value;
+  /**
+   * The value's length in bytes (UTF-8 bytes, never characters).
+   */
+  size_t value_len;
+} unleashed_param;
+
+/**
  * State of a query being built in a caller buffer, allocated by the caller. Opaque; start it with
  * `unleashed_query_init`. It holds no secret, so it needs no clearing.
  */
@@ -405,6 +429,41 @@ unleashed_status unleashed_verify_url(const struct unleashed_key *key,
                                       unleashed_signed_form form,
                                       const char *signature,
                                       size_t signature_len);
+
+/**
+ * Builds `name=value&name=value...` from `params` into `query_out` and signs it, in one call that keeps no
+ * pointer: the way for runtimes whose buffers move or are copied per call (Java, JavaScript, .NET, Python).
+ *
+ * Each name and value is percent-encoded minimally, as `unleashed_query_push` does; the query is written to
+ * `query_out` with a NUL, and its signature in the given form (44 characters and a NUL) to `signature_out`.
+ * `params` may be NULL only when `params_len` is 0, which builds and signs the empty query.
+ *
+ * If `needed` is not NULL it receives, on `UNLEASHED_OK` and on `UNLEASHED_BUFFER_TOO_SMALL` for `query_out`, the
+ * length `query_out` must have for the whole query, NUL included, so one retry with that size always fits.
+ * Nothing is written to either output unless the call succeeds.
+ *
+ * Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,
+ * `UNLEASHED_KEY_NOT_INITIALISED`, `UNLEASHED_INVALID_LENGTH`, `UNLEASHED_INVALID_SIGNED_FORM`,
+ * `UNLEASHED_EMPTY_PARAMETER_NAME`, `UNLEASHED_OVERLAPPING_BUFFERS` (a name or value lies in `query_out`),
+ * `UNLEASHED_BUFFER_TOO_SMALL` (`query_out` too small, with `*needed` set; or `signature_out` shorter than
+ * `UNLEASHED_SIGNATURE_BUFFER_LEN`).
+ *
+ * # Safety
+ * `key` must be NULL or point to an `unleashed_key`; `params` must be NULL or readable for `params_len` elements,
+ * each name and value NULL or readable for its length; `query_out` and `signature_out` must be NULL or writable
+ * for their lengths and must not overlap each other; `needed` must be NULL or writable.
+ */
+UNLEASHED_API
+UNLEASHED_MUST_USE
+unleashed_status unleashed_build_query(const struct unleashed_key *key,
+                                       const struct unleashed_param *params,
+                                       size_t params_len,
+                                       unleashed_signed_form form,
+                                       char *query_out,
+                                       size_t query_out_len,
+                                       size_t *needed,
+                                       char *signature_out,
+                                       size_t signature_out_len);
 
 /**
  * Starts an empty query in `buf` (`buf_len` bytes, at least 1): the query is kept NUL-terminated in `buf`.

@@ -1,5 +1,5 @@
 //! End to end: real HTTP clients against a loopback mock of the Unleashed API that checks signatures with
-//! Python's `hmac` (`tests/mock_unleashed.py`), in the decoded form and, in a second mode, the wire form.
+//! Python's `hmac` (`testing/mock_unleashed.py`), in the decoded form and, in a second mode, the wire form.
 //!
 //! Clients: the `curl` command that `unleashed-sign curl` prints, run by the real `curl`; `ureq` with headers
 //! from the core; and Python's `urllib` with headers from the C ABI through the ctypes wrapper in
@@ -40,7 +40,7 @@ struct Mock {
 
 impl Mock {
     fn start(form: &str) -> Self {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mock_unleashed.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testing/mock_unleashed.py");
         let mut child = Command::new("python3")
             .arg(&script)
             .args(["--form", form, "--lifetime", "300"])

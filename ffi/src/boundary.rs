@@ -53,6 +53,22 @@ pub(crate) unsafe fn input<'a>(ptr: *const c_char, len: usize) -> Result<&'a [u8
     Ok(unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len) })
 }
 
+/// Borrows the caller's array of `len` plain-data elements. NULL is accepted only with length 0.
+///
+/// # Safety
+/// If `ptr` is not NULL and `len` is not 0, `ptr` must point to `len` readable elements that are not written to
+/// while the returned slice lives, and every bit pattern must be a valid `T`.
+pub(crate) unsafe fn array<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], unleashed_status> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    storage(ptr)?;
+    let bytes = len.checked_mul(size_of::<T>()).ok_or(UNLEASHED_INVALID_LENGTH)?;
+    check_len(ptr.cast(), bytes)?;
+    // SAFETY: not NULL, aligned, the byte length checked to fit a slice, and the caller promises `len` elements.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
 /// An output buffer, checked but not yet written: `write` is called only once the result is known.
 pub(crate) struct Output {
     ptr: *mut u8,
@@ -77,6 +93,25 @@ impl Output {
         if self.len < needed { Err(UNLEASHED_BUFFER_TOO_SMALL) } else { Ok(()) }
     }
 
+    /// Whether `input` shares any byte with this buffer.
+    pub(crate) fn overlaps<T>(&self, input: &[T]) -> bool {
+        spans_overlap(self.ptr, self.len, input.as_ptr().cast(), size_of_val(input))
+    }
+
+    /// Whether two output buffers share any byte.
+    pub(crate) fn overlaps_output(&self, other: &Output) -> bool {
+        spans_overlap(self.ptr, self.len, other.ptr, other.len)
+    }
+
+    /// The whole buffer, to be written.
+    ///
+    /// # Safety
+    /// No slice the caller gave as input may overlap the buffer while the returned slice lives.
+    pub(crate) unsafe fn as_mut_slice(&mut self) -> &mut [u8] {
+        // SAFETY: `new`'s contract gives `len` writable bytes; the caller of this function rules out aliasing.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+
     /// Copies `bytes` and a terminating NUL, or writes nothing if they do not fit.
     pub(crate) fn write_with_nul(self, bytes: &[u8]) -> Result<(), unleashed_status> {
         self.require(bytes.len() + 1)?;
@@ -93,9 +128,13 @@ impl Output {
 /// Whether `input` shares any byte with the `len` bytes at `start`, so that a `&[u8]` of it and a `&mut [u8]`
 /// of the buffer would alias.
 pub(crate) fn overlaps(start: *const u8, len: usize, input: &[u8]) -> bool {
-    let (start, end) = (start as usize, start as usize + len);
-    let (input_start, input_end) = (input.as_ptr() as usize, input.as_ptr() as usize + input.len());
-    !input.is_empty() && len > 0 && input_start < end && start < input_end
+    spans_overlap(start, len, input.as_ptr(), input.len())
+}
+
+/// Whether the `a_len` bytes at `a` and the `b_len` bytes at `b` share any byte (lengths already checked to fit).
+fn spans_overlap(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -> bool {
+    let (a, b) = (a as usize, b as usize);
+    a_len > 0 && b_len > 0 && a < b + b_len && b < a + a_len
 }
 
 /// Checks that a pointer to caller-provided storage of type `T` is not NULL and is aligned.

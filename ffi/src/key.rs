@@ -18,7 +18,7 @@ use crate::status::*;
 /// once for signing and verifying, but must not be initialised or cleared while another thread uses it.
 #[repr(C)]
 pub struct unleashed_key {
-    opaque: [u64; 16],
+    pub(crate) opaque: [u64; 16],
 }
 
 /// The state behind an `unleashed_key`: a tag saying whether `key` holds a prepared key, then the key.

@@ -3,9 +3,9 @@
 use core::ffi::c_char;
 use core::ptr;
 
-use unleashed_signer::{BuildError, QueryBuilder};
+use unleashed_signer::{BuildError, QueryBuilder, percent};
 
-use crate::boundary::{Output, boundary, input, never_panics, overlaps, storage};
+use crate::boundary::{Output, array, boundary, input, never_panics, overlaps, storage};
 use crate::key::{prepared, unleashed_key};
 use crate::sign::{signature_output, signed_form, unleashed_signed_form};
 use crate::status::*;
@@ -54,6 +54,105 @@ impl QuerySlot {
         // SAFETY: the invariant says `buf` is valid for `cap > len` bytes.
         unsafe { core::slice::from_raw_parts(self.buf, self.len) }
     }
+}
+
+/// One query parameter for `unleashed_build_query`: a name and a value, each a pointer and a length in bytes.
+///
+/// The pointers are read only during the call that receives the array; nothing keeps them afterwards.
+#[repr(C)]
+pub struct unleashed_param {
+    /// The parameter's name, as the user means it (not yet percent-encoded); must not be empty.
+    pub name: *const c_char,
+    /// The name's length in bytes (UTF-8 bytes, never characters).
+    pub name_len: usize,
+    /// The parameter's value, as the user means it (not yet percent-encoded); may be empty.
+    pub value: *const c_char,
+    /// The value's length in bytes (UTF-8 bytes, never characters).
+    pub value_len: usize,
+}
+
+/// Builds `name=value&name=value...` from `params` into `query_out` and signs it, in one call that keeps no
+/// pointer: the way for runtimes whose buffers move or are copied per call (Java, JavaScript, .NET, Python).
+///
+/// Each name and value is percent-encoded minimally, as `unleashed_query_push` does; the query is written to
+/// `query_out` with a NUL, and its signature in the given form (44 characters and a NUL) to `signature_out`.
+/// `params` may be NULL only when `params_len` is 0, which builds and signs the empty query.
+///
+/// If `needed` is not NULL it receives, on `UNLEASHED_OK` and on `UNLEASHED_BUFFER_TOO_SMALL` for `query_out`, the
+/// length `query_out` must have for the whole query, NUL included, so one retry with that size always fits.
+/// Nothing is written to either output unless the call succeeds.
+///
+/// Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,
+/// `UNLEASHED_KEY_NOT_INITIALISED`, `UNLEASHED_INVALID_LENGTH`, `UNLEASHED_INVALID_SIGNED_FORM`,
+/// `UNLEASHED_EMPTY_PARAMETER_NAME`, `UNLEASHED_OVERLAPPING_BUFFERS` (a name or value lies in `query_out`),
+/// `UNLEASHED_BUFFER_TOO_SMALL` (`query_out` too small, with `*needed` set; or `signature_out` shorter than
+/// `UNLEASHED_SIGNATURE_BUFFER_LEN`).
+///
+/// # Safety
+/// `key` must be NULL or point to an `unleashed_key`; `params` must be NULL or readable for `params_len` elements,
+/// each name and value NULL or readable for its length; `query_out` and `signature_out` must be NULL or writable
+/// for their lengths and must not overlap each other; `needed` must be NULL or writable.
+#[must_use]
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn unleashed_build_query(
+    key: *const unleashed_key,
+    params: *const unleashed_param,
+    params_len: usize,
+    form: unleashed_signed_form,
+    query_out: *mut c_char,
+    query_out_len: usize,
+    needed: *mut usize,
+    signature_out: *mut c_char,
+    signature_out_len: usize,
+) -> unleashed_status {
+    boundary(|| {
+        // SAFETY: checked by the helpers; the caller promises the pointers are valid for their lengths.
+        let key = unsafe { prepared(key) }?;
+        // SAFETY: as above; an `unleashed_param` is plain data, so any bits read are a valid value.
+        let params = unsafe { array(params, params_len) }?;
+        let form = signed_form(form)?;
+        // SAFETY: as above. Neither output is written before everything that can fail has been checked.
+        let (mut query_out, signature_out) =
+            unsafe { (Output::new(query_out, query_out_len)?, signature_output(signature_out, signature_out_len)?) };
+        if query_out.overlaps_output(&signature_out) || query_out.overlaps(params) {
+            return Err(UNLEASHED_OVERLAPPING_BUFFERS);
+        }
+        // First pass: every parameter readable, named and apart from the output, and the whole length counted.
+        let mut wire_len = params_len.saturating_sub(1);
+        for param in params {
+            // SAFETY: the caller promises each name and value readable for its length.
+            let (name, value) = unsafe { (input(param.name, param.name_len)?, input(param.value, param.value_len)?) };
+            if name.is_empty() {
+                return Err(UNLEASHED_EMPTY_PARAMETER_NAME);
+            }
+            if query_out.overlaps(name) || query_out.overlaps(value) {
+                return Err(UNLEASHED_OVERLAPPING_BUFFERS);
+            }
+            wire_len = wire_len
+                .saturating_add(percent::encoded_len(name))
+                .saturating_add(1)
+                .saturating_add(percent::encoded_len(value));
+        }
+        let total = wire_len.saturating_add(1);
+        if !needed.is_null() {
+            // SAFETY: the caller promises `needed` is NULL or writable.
+            unsafe { needed.write(total) };
+        }
+        query_out.require(total)?;
+        // Second pass: build into the caller's buffer, which now surely holds the query and its NUL.
+        // SAFETY: `Output::new`'s contract gives `query_out_len` writable bytes, and no input overlaps them.
+        let buf = unsafe { query_out.as_mut_slice() };
+        let mut builder = QueryBuilder::new(&mut buf[..wire_len]);
+        for param in params {
+            // SAFETY: the caller promises each name and value readable for its length (read in the first pass).
+            let (name, value) = unsafe { (input(param.name, param.name_len)?, input(param.value, param.value_len)?) };
+            builder.push(name, value)?;
+        }
+        let signature = builder.sign(key, form).signature;
+        buf[wire_len] = 0;
+        signature_out.write_with_nul(signature.as_bytes())
+    })
 }
 
 /// Starts an empty query in `buf` (`buf_len` bytes, at least 1): the query is kept NUL-terminated in `buf`.
@@ -198,4 +297,117 @@ pub unsafe extern "C" fn unleashed_query_sign(
 #[unsafe(no_mangle)]
 pub extern "C" fn unleashed_query_size() -> usize {
     size_of::<unleashed_query>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::{UNLEASHED_KEY_FORMAT_TEXT, unleashed_key_init};
+    use crate::sign::{UNLEASHED_SIGNATURE_BUFFER_LEN, UNLEASHED_SIGNED_FORM_DECODED, UNLEASHED_SIGNED_FORM_WIRE};
+    use unleashed_signer::{SignedForm, SigningKey};
+
+    fn param(name: &str, value: &str) -> unleashed_param {
+        unleashed_param {
+            name: name.as_ptr().cast(),
+            name_len: name.len(),
+            value: value.as_ptr().cast(),
+            value_len: value.len(),
+        }
+    }
+
+    fn key() -> unleashed_key {
+        let mut key = unleashed_key { opaque: [0; 16] };
+        // SAFETY: valid storage and secret.
+        let status = unsafe { unleashed_key_init(&mut key, c"made-up-key".as_ptr(), 11, UNLEASHED_KEY_FORMAT_TEXT) };
+        assert_eq!(status, UNLEASHED_OK);
+        key
+    }
+
+    #[test]
+    fn build_query_reports_the_whole_size_then_builds_and_signs_what_the_core_builds() {
+        let key = key();
+        let params = [param("a b", "c&d"), param("when", "2024-01-01T00:00:00"), param("x", "\u{e9}+")];
+        let expected_query = "a%20b=c%26d&when=2024-01-01T00:00:00&x=%C3%A9%2B";
+        let reference = SigningKey::from_text("made-up-key").unwrap();
+        for (form, core_form) in
+            [(UNLEASHED_SIGNED_FORM_DECODED, SignedForm::Decoded), (UNLEASHED_SIGNED_FORM_WIRE, SignedForm::Wire)]
+        {
+            let (mut small, mut needed, mut sig) = ([0xaau8; 16], 0usize, [0xaau8; UNLEASHED_SIGNATURE_BUFFER_LEN]);
+            // SAFETY: every pointer is valid for its length.
+            let status = unsafe {
+                unleashed_build_query(
+                    &key,
+                    params.as_ptr(),
+                    3,
+                    form,
+                    small.as_mut_ptr().cast(),
+                    16,
+                    &mut needed,
+                    sig.as_mut_ptr().cast(),
+                    sig.len(),
+                )
+            };
+            assert_eq!((status, needed), (UNLEASHED_BUFFER_TOO_SMALL, expected_query.len() + 1));
+            assert_eq!(
+                (small, sig),
+                ([0xaa; 16], [0xaa; UNLEASHED_SIGNATURE_BUFFER_LEN]),
+                "nothing written on failure"
+            );
+            let mut out = vec![0xaau8; needed];
+            // SAFETY: as above.
+            let status = unsafe {
+                unleashed_build_query(
+                    &key,
+                    params.as_ptr(),
+                    3,
+                    form,
+                    out.as_mut_ptr().cast(),
+                    needed,
+                    &mut needed,
+                    sig.as_mut_ptr().cast(),
+                    sig.len(),
+                )
+            };
+            assert_eq!(status, UNLEASHED_OK);
+            assert_eq!(&out[..], format!("{expected_query}\0").as_bytes());
+            let expected_sig = reference.sign_query(expected_query.as_bytes(), core_form).unwrap();
+            assert_eq!(&sig[..44], expected_sig.as_bytes());
+            assert_eq!(sig[44], 0);
+        }
+    }
+
+    #[test]
+    fn build_query_rejects_bad_parameters_before_writing() {
+        let key = key();
+        let (mut out, mut sig) = ([0xaau8; 64], [0xaau8; UNLEASHED_SIGNATURE_BUFFER_LEN]);
+        let call = |params: *const unleashed_param, n: usize, out: &mut [u8], sig: &mut [u8]| {
+            // SAFETY: the buffers are valid; the params are valid or NULL with their count.
+            unsafe {
+                unleashed_build_query(
+                    &key,
+                    params,
+                    n,
+                    0,
+                    out.as_mut_ptr().cast(),
+                    out.len(),
+                    ptr::null_mut(),
+                    sig.as_mut_ptr().cast(),
+                    sig.len(),
+                )
+            }
+        };
+        assert_eq!(
+            call([param("a", "1"), param("", "2")].as_ptr(), 2, &mut out, &mut sig),
+            UNLEASHED_EMPTY_PARAMETER_NAME
+        );
+        assert_eq!(call(ptr::null(), 1, &mut out, &mut sig), UNLEASHED_NULL_POINTER);
+        assert_eq!(out, [0xaa; 64]);
+        let inside = unleashed_param { name: out.as_ptr().cast(), name_len: 1, value: ptr::null(), value_len: 0 };
+        let (head, _) = out.split_at_mut(32);
+        assert_eq!(call([inside].as_ptr(), 1, head, &mut sig), UNLEASHED_OVERLAPPING_BUFFERS);
+        assert_eq!(call(ptr::null(), 0, &mut out, &mut sig[..44]), UNLEASHED_BUFFER_TOO_SMALL);
+        assert_eq!(call(ptr::null(), 0, &mut out, &mut sig), UNLEASHED_OK);
+        assert_eq!(out[0], 0, "no parameters: the empty query");
+        assert_eq!(&sig[..44], SigningKey::from_text("made-up-key").unwrap().sign(b"").as_bytes());
+    }
 }

@@ -65,7 +65,7 @@ namespace Unleashed.Signer
         Base64KeyTooLong = 25,
         /// <summary>The key was rejected for a reason this version of the C API has no number for.</summary>
         InvalidKey = 26,
-        /// <summary>A <c>%</c> in the query is not followed by two hex digits, so the decoded form cannot be signed.</summary>
+        /// <summary>A <c>%</c> in the query lacks two hex digits: the decoded form cannot be signed.</summary>
         MalformedEscape = 30,
         /// <summary>A query parameter has an empty name.</summary>
         EmptyParameterName = 31,
@@ -73,7 +73,7 @@ namespace Unleashed.Signer
         SignatureMismatch = 40,
         /// <summary>The API id is not a 36-character GUID.</summary>
         InvalidApiId = 50,
-        /// <summary>The client type is not <c>partner_or_account/app_name</c> in visible ASCII of at most 64 bytes.</summary>
+        /// <summary>The client type is not <c>partner/app_name</c>, visible ASCII, at most 64 bytes.</summary>
         InvalidClientType = 51,
     }
 

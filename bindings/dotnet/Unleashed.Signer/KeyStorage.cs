@@ -13,7 +13,7 @@ namespace Unleashed.Signer
     {
         private const int Alignment = 8;
 
-        /// <summary>For the tests only: called on release, after the wipe and before the free, with the address and size.</summary>
+        /// <summary>For the tests only: called on release, after the wipe and before the free.</summary>
         internal static Action<IntPtr, int> WipedForTesting = null;
 
         private readonly IntPtr _allocation;

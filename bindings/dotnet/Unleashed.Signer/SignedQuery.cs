@@ -1,6 +1,6 @@
 namespace Unleashed.Signer
 {
-    /// <summary>A query built by <c>SigningKey.BuildQuery</c> and its signature, made from the same parameters.</summary>
+    /// <summary>A query built by <c>SigningKey.BuildQuery</c> and its signature, from the same parameters.</summary>
     public sealed class SignedQuery
     {
         internal SignedQuery(string query, string signature)

@@ -31,13 +31,21 @@ namespace Unleashed.Signer
 
         private readonly KeyStorage _storage;
 
+        private enum Signing
+        {
+            Verbatim,
+            Query,
+            Url,
+        }
+
         // Set by Dispose before the handle is released: on Mono, SafeHandle.IsClosed stays false while a call
         // still holds the handle, and a disposed key must refuse new calls on every runtime.
         private volatile bool _disposed;
 
         /// <summary>Prepares <paramref name="key"/>, the key text from Unleashed's API Access page.</summary>
         /// <param name="key">The key; its UTF-8 bytes are read in <paramref name="format"/>.</param>
-        /// <param name="format"><see cref="KeyFormat.Text"/> (Unleashed's way) unless you sign for another service.</param>
+        /// <param name="format"><see cref="KeyFormat.Text"/> (Unleashed's way) unless you sign for another
+        /// service.</param>
         /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
         /// <exception cref="ArgumentException">The key is empty, holds whitespace or a control character, or is
         /// not valid for <paramref name="format"/>; the message says what to fix.</exception>
@@ -59,7 +67,9 @@ namespace Unleashed.Signer
             }
         }
 
-        /// <summary>Prepares a key given as bytes: the key text's UTF-8 bytes, or any bytes with <see cref="KeyFormat.Raw"/>.</summary>
+        /// <summary>
+        /// Prepares a key given as bytes: the key text's UTF-8 bytes, or any bytes with <see cref="KeyFormat.Raw"/>.
+        /// </summary>
         /// <param name="key">The key's bytes; the array is read, never kept.</param>
         /// <param name="format">How to read the bytes.</param>
         /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
@@ -77,7 +87,7 @@ namespace Unleashed.Signer
             }
         }
 
-        /// <summary>The version of the native library in use, <c>"MAJOR.MINOR.PATCH"</c> (<c>unleashed_version</c>).</summary>
+        /// <summary>The native library's version, <c>"MAJOR.MINOR.PATCH"</c> (<c>unleashed_version</c>).</summary>
         public static string LibraryVersion
         {
             get { return Native.StaticString(Native.unleashed_version()); }
@@ -92,17 +102,7 @@ namespace Unleashed.Signer
         /// <exception cref="ObjectDisposedException">The key was disposed.</exception>
         public string Sign(string query)
         {
-            int length = Utf8.Length(query, nameof(query));
-            byte* stack = stackalloc byte[length <= Utf8.StackLimit ? length : 0];
-            byte[] heap = length <= Utf8.StackLimit ? null : new byte[length];
-            byte* signature = stackalloc byte[Native.SignatureBufferLength];
-            fixed (byte* pinned = heap)
-            {
-                byte* message = heap == null ? stack : pinned;
-                Utf8.Write(query, message, length, nameof(query));
-                Check(Native.unleashed_sign(Storage, message, (UIntPtr)length, signature, SignatureBuffer), nameof(query));
-            }
-            return Native.Signature(signature);
+            return SignText(query, nameof(query), Signing.Verbatim, SignedForm.Wire);
         }
 
         /// <summary>Signs <paramref name="message"/> exactly as given, byte for byte (UTF-8 or not).</summary>
@@ -116,7 +116,9 @@ namespace Unleashed.Signer
             byte* signature = stackalloc byte[Native.SignatureBufferLength];
             fixed (byte* bytes = message)
             {
-                Check(Native.unleashed_sign(Storage, bytes, (UIntPtr)message.Length, signature, SignatureBuffer), nameof(message));
+                var size = (UIntPtr)message.Length;
+                uint status = Native.unleashed_sign(Storage, bytes, size, signature, SignatureBuffer);
+                Check(status, nameof(message));
             }
             return Native.Signature(signature);
         }
@@ -125,26 +127,29 @@ namespace Unleashed.Signer
         /// Signs a query string (without the <c>?</c>) in <paramref name="form"/>: percent-decoded first for
         /// <see cref="SignedForm.Decoded"/> (Unleashed's way), as it is for <see cref="SignedForm.Wire"/>.
         /// </summary>
-        /// <exception cref="ArgumentException">For the decoded form, a <c>%</c> is not followed by two hex digits.</exception>
+        /// <exception cref="ArgumentException">For the decoded form, a <c>%</c> is not followed by two hex
+        /// digits.</exception>
         public string SignQuery(string query, SignedForm form = SignedForm.Decoded)
         {
-            return SignText(query, nameof(query), form, false);
+            return SignText(query, nameof(query), Signing.Query, form);
         }
 
         /// <summary>
-        /// Signs the query of a URL or path-and-query (<c>https://api.unleashedsoftware.com/Customers?customerCode=ACME</c>
-        /// or <c>Customers?customerCode=ACME</c>): the part after the first <c>?</c> and before any <c>#</c>, or
-        /// the empty string when there is no <c>?</c>, in <paramref name="form"/>. Pass the URL as it is sent.
+        /// Signs the query of a URL or path-and-query (<c>Customers?customerCode=ACME</c>, or a full
+        /// <c>https://</c> URL): the part after the first <c>?</c> and before any <c>#</c>, or the empty string
+        /// when there is no <c>?</c>, in <paramref name="form"/>. Pass the URL as it is sent.
         /// </summary>
-        /// <exception cref="ArgumentException">For the decoded form, a <c>%</c> is not followed by two hex digits.</exception>
+        /// <exception cref="ArgumentException">For the decoded form, a <c>%</c> is not followed by two hex
+        /// digits.</exception>
         public string SignUrl(string url, SignedForm form = SignedForm.Decoded)
         {
-            return SignText(url, nameof(url), form, true);
+            return SignText(url, nameof(url), Signing.Url, form);
         }
 
         /// <summary>
-        /// Whether <paramref name="signature"/> is this key's signature of <paramref name="query"/> signed exactly as
-        /// given (see <see cref="Sign(string)"/>), compared in constant time. A signature of the wrong length is false.
+        /// Whether <paramref name="signature"/> is this key's signature of <paramref name="query"/> signed exactly
+        /// as given (see <see cref="Sign(string)"/>), compared in constant time. A signature of the wrong length is
+        /// false.
         /// </summary>
         public bool Verify(string query, string signature)
         {
@@ -159,11 +164,15 @@ namespace Unleashed.Signer
                 byte* given = message + queryLength;
                 Utf8.Write(query, message, queryLength, nameof(query));
                 Utf8.Write(signature, given, signatureLength, nameof(signature));
-                return Verified(Native.unleashed_verify(Storage, message, (UIntPtr)queryLength, given, (UIntPtr)signatureLength));
+                return Verified(Native.unleashed_verify(
+                    Storage, message, (UIntPtr)queryLength, given, (UIntPtr)signatureLength));
             }
         }
 
-        /// <summary>Whether <paramref name="signature"/> is this key's signature of <paramref name="message"/>'s bytes, compared in constant time.</summary>
+        /// <summary>
+        /// Whether <paramref name="signature"/> is this key's signature of <paramref name="message"/>'s bytes,
+        /// compared in constant time.
+        /// </summary>
         public bool Verify(byte[] message, string signature)
         {
             if (message == null)
@@ -181,7 +190,8 @@ namespace Unleashed.Signer
                     given = pinned;
                 }
                 Utf8.Write(signature, given, signatureLength, nameof(signature));
-                return Verified(Native.unleashed_verify(Storage, bytes, (UIntPtr)message.Length, given, (UIntPtr)signatureLength));
+                return Verified(Native.unleashed_verify(
+                    Storage, bytes, (UIntPtr)message.Length, given, (UIntPtr)signatureLength));
             }
         }
 
@@ -195,7 +205,8 @@ namespace Unleashed.Signer
         /// <param name="form">The form the server checks; <see cref="SignedForm.Decoded"/> for Unleashed.</param>
         /// <returns>The query to send after <c>?</c>, and its signature.</returns>
         /// <exception cref="ArgumentException">A name is empty or null, or a value is null.</exception>
-        public SignedQuery BuildQuery(IEnumerable<KeyValuePair<string, string>> parameters, SignedForm form = SignedForm.Decoded)
+        public SignedQuery BuildQuery(
+            IEnumerable<KeyValuePair<string, string>> parameters, SignedForm form = SignedForm.Decoded)
         {
             if (parameters == null)
             {
@@ -215,7 +226,8 @@ namespace Unleashed.Signer
         /// As <see cref="BuildQuery(IEnumerable{KeyValuePair{string, string}}, SignedForm)"/>, for names and values
         /// given as bytes (taken as they are, UTF-8 or not).
         /// </summary>
-        public SignedQuery BuildQuery(IEnumerable<KeyValuePair<byte[], byte[]>> parameters, SignedForm form = SignedForm.Decoded)
+        public SignedQuery BuildQuery(
+            IEnumerable<KeyValuePair<byte[], byte[]>> parameters, SignedForm form = SignedForm.Decoded)
         {
             if (parameters == null)
             {
@@ -264,7 +276,8 @@ namespace Unleashed.Signer
                             return new SignedQuery(built, Native.Signature(signature));
                         }
                     }
-                    if (status == (uint)UnleashedStatus.BufferTooSmall && attempt == 0 && needed.ToUInt64() > (ulong)capacity)
+                    bool larger = needed.ToUInt64() > (ulong)capacity;
+                    if (status == (uint)UnleashedStatus.BufferTooSmall && attempt == 0 && larger)
                     {
                         capacity = checked((int)needed.ToUInt64());
                         continue;
@@ -280,10 +293,12 @@ namespace Unleashed.Signer
         /// <c>client-type</c>, <c>Accept: application/json</c> and <c>Content-Type: application/json</c>.
         /// </summary>
         /// <param name="apiId">The API id from Unleashed's API Access page, a GUID.</param>
-        /// <param name="clientType">Your integration, <c>partner_or_account/app_name</c> (e.g. <c>acme/orderautomation</c>).</param>
+        /// <param name="clientType">Your integration, <c>partner_or_account/app_name</c> (for example
+        /// <c>acme/orderautomation</c>).</param>
         /// <param name="url">The URL or path-and-query as it is sent (see <see cref="SignUrl"/>).</param>
         /// <param name="form">The form the server checks.</param>
-        /// <exception cref="ArgumentException">The API id or client type is malformed; the message says how.</exception>
+        /// <exception cref="ArgumentException">The API id or client type is malformed; the message says
+        /// how.</exception>
         public IReadOnlyList<KeyValuePair<string, string>> Headers(
             string apiId, string clientType, string url, SignedForm form = SignedForm.Decoded)
         {
@@ -300,7 +315,10 @@ namespace Unleashed.Signer
             };
         }
 
-        /// <summary>Wipes the prepared key and frees its memory; using the key afterwards throws <see cref="ObjectDisposedException"/>.</summary>
+        /// <summary>
+        /// Wipes the prepared key and frees its memory, once no call is using it; using the key afterwards throws
+        /// <see cref="ObjectDisposedException"/>.
+        /// </summary>
         public void Dispose()
         {
             _disposed = true;
@@ -313,26 +331,32 @@ namespace Unleashed.Signer
             return "SigningKey(<redacted>)";
         }
 
-        /// <summary>The storage, for the tests (and the P/Invoke calls above).</summary>
+        /// <summary>
+        /// The storage, passed to every call (the marshaller holds the handle for the call), unless disposed.
+        /// </summary>
         internal KeyStorage Storage
         {
             get
             {
                 if (_disposed || _storage.IsClosed)
                 {
-                    throw new ObjectDisposedException(nameof(SigningKey), "the key was disposed: make a new SigningKey");
+                    throw new ObjectDisposedException(
+                        nameof(SigningKey), "the key was disposed: make a new SigningKey");
                 }
                 return _storage;
             }
         }
 
-        /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="apiId"/> is a 36-character GUID.</summary>
+        /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="apiId"/> is a GUID.</summary>
         internal static void ValidateApiId(string apiId, string paramName)
         {
             ValidateText(apiId, paramName, false);
         }
 
-        /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="clientType"/> is <c>partner_or_account/app_name</c>.</summary>
+        /// <summary>
+        /// Throws <see cref="ArgumentException"/> unless <paramref name="clientType"/> is
+        /// <c>partner_or_account/app_name</c>.
+        /// </summary>
         internal static void ValidateClientType(string clientType, string paramName)
         {
             ValidateText(clientType, paramName, true);
@@ -407,7 +431,7 @@ namespace Unleashed.Signer
             }
         }
 
-        private string SignText(string text, string paramName, SignedForm form, bool url)
+        private string SignText(string text, string paramName, Signing how, SignedForm form)
         {
             int length = Utf8.Length(text, paramName);
             byte* stack = stackalloc byte[length <= Utf8.StackLimit ? length : 0];
@@ -417,9 +441,23 @@ namespace Unleashed.Signer
             {
                 byte* bytes = heap == null ? stack : pinned;
                 Utf8.Write(text, bytes, length, paramName);
-                uint status = url
-                    ? Native.unleashed_sign_url(Storage, bytes, (UIntPtr)length, (uint)form, signature, SignatureBuffer)
-                    : Native.unleashed_sign_query(Storage, bytes, (UIntPtr)length, (uint)form, signature, SignatureBuffer);
+                var size = (UIntPtr)length;
+                var signedForm = (uint)form;
+                uint status;
+                switch (how)
+                {
+                    case Signing.Verbatim:
+                        status = Native.unleashed_sign(Storage, bytes, size, signature, SignatureBuffer);
+                        break;
+                    case Signing.Query:
+                        status = Native.unleashed_sign_query(
+                            Storage, bytes, size, signedForm, signature, SignatureBuffer);
+                        break;
+                    default:
+                        status = Native.unleashed_sign_url(
+                            Storage, bytes, size, signedForm, signature, SignatureBuffer);
+                        break;
+                }
                 Check(status, paramName);
             }
             return Native.Signature(signature);

@@ -31,7 +31,7 @@ namespace Unleashed.Signer
 
         /// <summary>Throws for a status other than <see cref="UnleashedStatus.Ok"/>.</summary>
         /// <param name="status">What the C function returned.</param>
-        /// <param name="paramName">The argument that input statuses (a rejected key, query, id...) are blamed on.</param>
+        /// <param name="paramName">The argument that input statuses (a rejected key, query, id) blame.</param>
         internal static void Check(uint status, string paramName)
         {
             if (status == (uint)UnleashedStatus.Ok)

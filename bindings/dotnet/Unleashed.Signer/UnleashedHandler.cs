@@ -12,19 +12,19 @@ namespace Unleashed.Signer
     /// <c>Accept: application/json</c> (and <c>Content-Type: application/json</c> for a body) unless already set.
     /// </summary>
     /// <remarks>
-    /// The handler signs the final <see cref="HttpRequestMessage.RequestUri"/> (after <see cref="HttpClient.BaseAddress"/>
-    /// is applied), taking the query from <see cref="Uri.PathAndQuery"/>: the escaped form that the HTTP stack
-    /// writes on the request line, not the original string's spelling (<see cref="Uri"/> escapes spaces and non-ASCII
-    /// text, and may unescape <c>%7E</c>). A fragment (<c>#...</c>) is removed from the request: Mono would send it. It does not
-    /// own the key: dispose the <see cref="SigningKey"/> yourself after the client. Redirects followed by an inner
+    /// The handler signs the final <see cref="HttpRequestMessage.RequestUri"/>, after
+    /// <see cref="HttpClient.BaseAddress"/> is applied, taking the query from <see cref="Uri.PathAndQuery"/>: the
+    /// escaped form the HTTP stack writes on the request line, not the spelling the URI was written in
+    /// (<see cref="Uri"/> escapes spaces and non-ASCII text, and may unescape <c>%7E</c>). A fragment (<c>#...</c>)
+    /// is removed from the request, since Mono's handler would send it. The handler does not own the key: dispose
+    /// the <see cref="SigningKey"/> after the client. Redirects followed by an inner
     /// <see cref="HttpClientHandler"/> are not signed again.
     /// </remarks>
     /// <example>
     /// <code>
-    /// using (var key = new SigningKey(apiKey))
-    /// using (var client = new HttpClient(new UnleashedHandler(apiId, key, "acme/orderautomation", new HttpClientHandler())))
+    /// var handler = new UnleashedHandler(apiId, key, "acme/orderautomation", new HttpClientHandler());
+    /// using (var client = new HttpClient(handler) { BaseAddress = new Uri("https://api.unleashedsoftware.com/") })
     /// {
-    ///     client.BaseAddress = new Uri("https://api.unleashedsoftware.com/");
     ///     string json = await client.GetStringAsync("Customers?customerCode=ACME");
     /// }
     /// </code>
@@ -42,9 +42,12 @@ namespace Unleashed.Signer
         /// </summary>
         /// <param name="apiId">The API id from Unleashed's API Access page, a GUID.</param>
         /// <param name="key">The prepared key; the handler uses it but does not dispose it.</param>
-        /// <param name="clientType">Your integration, <c>partner_or_account/app_name</c> (e.g. <c>acme/orderautomation</c>).</param>
-        /// <param name="form">The form of the query that is signed: <see cref="SignedForm.Decoded"/> for Unleashed.</param>
-        /// <exception cref="ArgumentException">The API id or client type is malformed; the message says how.</exception>
+        /// <param name="clientType">Your integration, <c>partner_or_account/app_name</c> (for example
+        /// <c>acme/orderautomation</c>).</param>
+        /// <param name="form">The form of the query that is signed: <see cref="SignedForm.Decoded"/> for
+        /// Unleashed.</param>
+        /// <exception cref="ArgumentException">The API id or client type is malformed; the message says
+        /// how.</exception>
         public UnleashedHandler(string apiId, SigningKey key, string clientType, SignedForm form = SignedForm.Decoded)
         {
             if (key == null)
@@ -59,7 +62,10 @@ namespace Unleashed.Signer
             _form = form;
         }
 
-        /// <summary>A handler that passes signed requests to <paramref name="innerHandler"/> (usually a new <see cref="HttpClientHandler"/>).</summary>
+        /// <summary>
+        /// A handler that passes signed requests to <paramref name="innerHandler"/>, usually a new
+        /// <see cref="HttpClientHandler"/>.
+        /// </summary>
         public UnleashedHandler(
             string apiId, SigningKey key, string clientType, HttpMessageHandler innerHandler,
             SignedForm form = SignedForm.Decoded)
@@ -73,7 +79,8 @@ namespace Unleashed.Signer
         }
 
         /// <inheritdoc/>
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Uri uri = request.RequestUri;
             if (uri == null || !uri.IsAbsoluteUri)
@@ -83,13 +90,13 @@ namespace Unleashed.Signer
             }
             if (uri.Fragment.Length > 0)
             {
-                // A fragment never belongs on the wire, but Mono's HttpClientHandler sends it after the query.
-                uri = new Uri(uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.Fragment, UriFormat.UriEscaped));
+                const UriComponents withoutFragment = UriComponents.AbsoluteUri & ~UriComponents.Fragment;
+                uri = new Uri(uri.GetComponents(withoutFragment, UriFormat.UriEscaped));
                 request.RequestUri = uri;
             }
-            string signature = _key.SignUrl(uri.PathAndQuery, _form);
+
             Set(request.Headers, HeaderNames.ApiAuthId, _apiId);
-            Set(request.Headers, HeaderNames.ApiAuthSignature, signature);
+            Set(request.Headers, HeaderNames.ApiAuthSignature, _key.SignUrl(uri.PathAndQuery, _form));
             Set(request.Headers, HeaderNames.ClientType, _clientType);
             if (request.Headers.Accept.Count == 0)
             {

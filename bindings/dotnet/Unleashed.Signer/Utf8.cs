@@ -11,7 +11,7 @@ namespace Unleashed.Signer
     {
         private static readonly UTF8Encoding Strict = new UTF8Encoding(false, true);
 
-        /// <summary>Strings up to this many UTF-8 bytes are encoded on the stack; longer ones in a byte array.</summary>
+        /// <summary>Strings of up to this many UTF-8 bytes are encoded on the stack, longer ones in an array.</summary>
         internal const int StackLimit = 512;
 
         /// <summary>The UTF-8 length of <paramref name="text"/> in bytes.</summary>
@@ -35,7 +35,7 @@ namespace Unleashed.Signer
             }
         }
 
-        /// <summary>Writes the <paramref name="length"/> UTF-8 bytes of <paramref name="text"/> (from <see cref="Length"/>).</summary>
+        /// <summary>Writes the <paramref name="length"/> (from <see cref="Length"/>) UTF-8 bytes of the text.</summary>
         internal static void Write(string text, byte* bytes, int length, string paramName)
         {
             if (length == 0)

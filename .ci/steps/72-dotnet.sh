@@ -40,4 +40,4 @@ total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$summary")
 echo "-- $total tests passed"
 
 echo "-- benchmark, short rounds (figures in BENCHMARKS.md come from longer runs)"
-mono "$out/Unleashed.Signer.Benchmark.exe" 50 3
+mono "$out/Unleashed.Signer.Benchmark.exe" 100 3

@@ -227,6 +227,22 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_base64_key_decodes_in_full() {
+        // 256 characters, the most accepted, decode to 192 bytes: the whole stack buffer.
+        let mut text = [0u8; MAX_BASE64_KEY_CHARS + 4];
+        text.chunks_exact_mut(4).for_each(|c| c.copy_from_slice(b"QUJD"));
+        let mut secret = [0u8; MAX_BASE64_KEY_CHARS / 4 * 3];
+        secret.chunks_exact_mut(3).for_each(|c| c.copy_from_slice(b"ABC"));
+        let key = SigningKey::new(&text[..MAX_BASE64_KEY_CHARS], KeyFormat::Base64).unwrap();
+        assert_eq!(key.sign(b"a=1"), SigningKey::from_bytes(&secret).unwrap().sign(b"a=1"));
+        assert_ne!(key.sign(b"a=1"), SigningKey::from_bytes(&secret[..189]).unwrap().sign(b"a=1"));
+        assert_eq!(
+            SigningKey::new(&text, KeyFormat::Base64).unwrap_err(),
+            KeyError::Base64TooLong { max_chars: MAX_BASE64_KEY_CHARS }
+        );
+    }
+
+    #[test]
     fn zeroize_wipes_both_prepared_states() {
         let mut key = SigningKey::from_text("secret").unwrap();
         assert_ne!(key.inner.words_for_test(), [0; 8]);

@@ -174,4 +174,43 @@ mod tests {
         query.push("k", "a b").unwrap();
         assert_eq!(query.as_str(), "k=a%20b");
     }
+
+    #[test]
+    fn a_query_that_exactly_fills_its_buffer_fits_and_one_byte_more_does_not() {
+        // Each case once with the worst-case bound over the buffer (escapes) and once within it (none).
+        for (name, value, wire) in [("k", "a b", "k=a%20b"), ("key", "value", "key=value"), ("k", "", "k=")] {
+            let mut buf = [0u8; 16];
+            let mut query = QueryBuilder::new(&mut buf[..wire.len()]);
+            query.push(name, value).unwrap();
+            assert_eq!((query.as_str(), query.len()), (wire, wire.len()));
+
+            let mut short = [0u8; 16];
+            let mut query = QueryBuilder::new(&mut short[..wire.len() - 1]);
+            assert_eq!(query.push(name, value).unwrap_err(), BuildError::BufferTooSmall { needed: wire.len() });
+            assert_eq!(query.as_str(), "");
+        }
+        // The same for a second parameter, with its `&`.
+        let wire = "a=1&b=x%2By";
+        let mut buf = [0u8; 11];
+        let mut query = QueryBuilder::new(&mut buf);
+        query.push("a", "1").unwrap().push("b", "x+y").unwrap();
+        assert_eq!(query.as_str(), wire);
+        let mut short = [0u8; 10];
+        let mut query = QueryBuilder::new(&mut short);
+        query.push("a", "1").unwrap();
+        assert_eq!(query.push("b", "x+y").unwrap_err(), BuildError::BufferTooSmall { needed: wire.len() });
+        assert_eq!(query.as_str(), "a=1");
+    }
+
+    #[test]
+    fn is_empty_until_the_first_parameter() {
+        let mut buf = [0u8; 16];
+        let mut query = QueryBuilder::new(&mut buf);
+        assert!(query.is_empty());
+        assert_eq!((query.len(), query.as_str()), (0, ""));
+        query.push("a", "").unwrap();
+        assert!(!query.is_empty());
+        assert!(!QueryBuilder::resume(&mut { *b"a=1" }, 3).unwrap().is_empty());
+        assert!(QueryBuilder::resume(&mut { *b"a=1" }, 0).unwrap().is_empty());
+    }
 }

@@ -262,6 +262,95 @@ mod tests {
     }
 
     #[test]
+    fn update_across_exact_block_boundaries_matches_sha2() {
+        let data: [u8; 400] = core::array::from_fn(|i| (i * 13 + 5) as u8);
+        // Pieces that end exactly on a block boundary, one byte before it and one after, from an empty or a
+        // partly filled block, and empty pieces in between.
+        let splits: [&[usize]; 12] = [
+            &[64],
+            &[64, 64],
+            &[63, 1],
+            &[63, 1, 64],
+            &[1, 63],
+            &[1, 63, 1],
+            &[32, 32, 0, 64],
+            &[0, 64, 0],
+            &[65, 63],
+            &[63, 2, 62],
+            &[127, 1, 128],
+            &[1, 127, 64, 64],
+        ];
+        for split in splits {
+            let total: usize = split.iter().sum();
+            let mut state = Sha256::new();
+            let mut at = 0;
+            for &len in split {
+                state.update(&data[at..at + len]);
+                at += len;
+                assert_eq!(state.pending, at % BLOCK_LEN, "{split:?}: bytes waiting after {at}");
+                assert_eq!(state.chain.absorbed, (at - at % BLOCK_LEN) as u64, "{split:?}: absorbed after {at}");
+            }
+            let mut out = [0; DIGEST_LEN];
+            state.finalize_into(&mut out);
+            let expected: [u8; 32] = sha2::Sha256::digest(&data[..total]).into();
+            assert_eq!(out, expected, "{split:?}");
+        }
+    }
+
+    /// Reads every byte of `storage`.
+    ///
+    /// # Safety
+    /// Every byte of `storage` must be initialised.
+    #[allow(unsafe_code)]
+    unsafe fn bytes_of<T>(storage: &core::mem::MaybeUninit<T>) -> [u8; 256] {
+        assert!(size_of::<T>() <= 256);
+        let mut bytes = [0u8; 256];
+        let start = storage.as_ptr().cast::<u8>();
+        for (i, byte) in bytes.iter_mut().enumerate().take(size_of::<T>()) {
+            // SAFETY: the byte lies inside `storage` and is initialised (the caller's promise); volatile, so the
+            // read is not reasoned away after a drop.
+            *byte = unsafe { core::ptr::read_volatile(start.add(i)) };
+        }
+        bytes
+    }
+
+    /// Drops the value `make` returns in place and returns its bytes before and after.
+    #[allow(unsafe_code)]
+    fn bytes_before_and_after_drop<T>(make: impl FnOnce() -> T) -> ([u8; 256], [u8; 256]) {
+        let mut storage = core::mem::MaybeUninit::<T>::zeroed();
+        storage.write(make());
+        // SAFETY: zero-initialised storage, now holding a `T` written over it.
+        let before = unsafe { bytes_of(&storage) };
+        // SAFETY: `storage` holds a valid `T` (written above), dropped exactly once, here, and never used again.
+        unsafe { core::ptr::drop_in_place(storage.as_mut_ptr()) };
+        // SAFETY: dropping does not de-initialise the bytes; it only runs the destructors.
+        let after = unsafe { bytes_of(&storage) };
+        (before, after)
+    }
+
+    #[test]
+    fn dropping_a_chaining_value_wipes_it() {
+        let (before, after) = bytes_before_and_after_drop(|| {
+            let mut chain = ChainingValue::initial();
+            chain.absorb_block(&[0x36; BLOCK_LEN]);
+            chain
+        });
+        assert!(before.iter().filter(|&&b| b != 0).count() > 16, "the state is present before the drop");
+        assert_eq!(after, [0; 256], "bytes left after drop");
+    }
+
+    #[test]
+    fn dropping_an_unfinished_hash_wipes_its_state_and_pending_bytes() {
+        let (before, after) = bytes_before_and_after_drop(|| {
+            let mut state = Sha256::new();
+            state.update(&[0xA5; BLOCK_LEN + 40]);
+            state
+        });
+        assert!(before.windows(40).any(|w| w == [0xA5; 40]), "the pending bytes are present before the drop");
+        assert_eq!(after, [0; 256], "bytes left after drop");
+    }
+
+    #[test]
     fn finalize_wipes_the_state() {
         let mut state = Sha256::new();
         state.update(b"secret-ish bytes");

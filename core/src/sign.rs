@@ -259,4 +259,45 @@ mod tests {
         signer.update(b"a=1");
         assert_eq!(signer.finalize(), key.sign(b"a=1"));
     }
+
+    /// A signature made of `base` with `changes` applied: `(position, xor)`.
+    fn altered(base: Signature, changes: &[(usize, u8)]) -> Signature {
+        let mut bytes = base.0;
+        for &(at, xor) in changes {
+            bytes[at] ^= xor;
+        }
+        Signature(bytes)
+    }
+
+    #[test]
+    fn signatures_are_equal_only_when_every_byte_is() {
+        let sig = SigningKey::from_text("made-up-key").unwrap().sign(b"customerCode=ACME");
+        assert_eq!(sig, SigningKey::from_text("made-up-key").unwrap().sign(b"customerCode=ACME"));
+        for at in 0..Signature::LEN {
+            for xor in [0x01, 0x80, 0xff] {
+                assert_ne!(altered(sig, &[(at, xor)]), sig, "one byte differs at {at} by {xor:#04x}");
+            }
+        }
+        // Two differences that cancel under XOR must not cancel in the comparison.
+        for (a, b) in [(0, 1), (0, 43), (20, 21), (42, 43)] {
+            assert_ne!(altered(sig, &[(a, 0x01), (b, 0x01)]), sig, "same XOR at {a} and {b}");
+            assert_ne!(altered(sig, &[(a, 0x5a), (b, 0x5a)]), sig, "same XOR at {a} and {b}");
+        }
+    }
+
+    #[test]
+    fn matches_refuses_every_other_length() {
+        let sig = SigningKey::from_text("made-up-key").unwrap().sign(b"customerCode=ACME");
+        let bytes = sig.as_bytes();
+        assert!(sig.matches(bytes));
+        assert!(!sig.matches(&[]));
+        assert!(!sig.matches(&bytes[..43]), "a prefix");
+        assert!(!sig.matches(&bytes[..1]), "a one-byte prefix");
+        let mut longer = [0u8; 45];
+        longer[..44].copy_from_slice(bytes);
+        for extra in [0, b'='] {
+            longer[44] = extra;
+            assert!(!sig.matches(&longer), "the signature and one byte more");
+        }
+    }
 }

@@ -218,5 +218,35 @@ mod tests {
         assert_eq!(ClientType::parse("a/b\n").unwrap_err(), ClientTypeError::InvalidCharacter { offset: 3 });
         let long = "a/".repeat(40);
         assert_eq!(ClientType::parse(&long).unwrap_err(), ClientTypeError::TooLong { len: 80 });
+        let longest = "acme/orderautomation-with-a-very-long-name-of-exactly-64-bytes-x";
+        assert_eq!(longest.len(), ClientType::MAX_LEN);
+        assert_eq!(ClientType::parse(longest).unwrap().as_str(), longest);
+        let over = "acme/orderautomation-with-a-very-long-name-of-exactly-64-bytes-xy";
+        assert_eq!(ClientType::parse(over).unwrap_err(), ClientTypeError::TooLong { len: 65 });
+    }
+
+    #[test]
+    fn the_five_headers_are_exactly_what_unleashed_reads() {
+        let key = SigningKey::from_text("made-up-key").unwrap();
+        let id = ApiId::parse("0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D").unwrap();
+        let client = ClientType::parse("acme/orderautomation").unwrap();
+        let headers = RequestHeaders::for_url(&key, &id, client, "/Customers?customerCode=ACME", SignedForm::Decoded);
+        let headers = headers.unwrap();
+        let signature = key.sign(b"customerCode=ACME");
+        assert_eq!(headers.signature(), &signature);
+        assert_eq!(
+            headers.pairs(),
+            [
+                ("api-auth-id", "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"),
+                ("api-auth-signature", signature.as_str()),
+                ("client-type", "acme/orderautomation"),
+                ("Accept", "application/json"),
+                ("Content-Type", "application/json"),
+            ]
+        );
+        let xml_headers = headers.with_media_type(MediaType::Xml);
+        let xml = xml_headers.pairs();
+        assert_eq!((xml[3], xml[4]), (("Accept", "application/xml"), ("Content-Type", "application/xml")));
+        assert_eq!(MediaType::default(), MediaType::Json);
     }
 }

@@ -249,6 +249,66 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_slice_is_accepted_and_one_byte_more_is_not() {
+        // Only the arithmetic is checked here: no slice is made from these addresses.
+        let low = 0x1000 as *const u8;
+        assert_eq!(check_len(low, isize::MAX as usize), Ok(()));
+        assert_eq!(check_len(low, isize::MAX as usize + 1), Err(UNLEASHED_INVALID_LENGTH));
+        let high = (usize::MAX - 15) as *const u8;
+        assert_eq!(check_len(high, 15), Ok(()), "up to the last address");
+        assert_eq!(check_len(high, 16), Err(UNLEASHED_INVALID_LENGTH), "one past the end of the address space");
+        assert_eq!(check_len(high, 0), Ok(()));
+    }
+
+    #[test]
+    fn spans_overlap_exactly_when_they_share_a_byte() {
+        let at = |address: usize| address as *const u8;
+        // The span [100, 110) against others.
+        let cases = [
+            (90, 10, false, "ends where it starts"),
+            (90, 11, true, "shares its first byte"),
+            (110, 5, false, "starts where it ends"),
+            (109, 5, true, "shares its last byte"),
+            (102, 3, true, "inside it"),
+            (50, 100, true, "around it"),
+            (100, 10, true, "the same span"),
+            (105, 0, false, "an empty span inside it"),
+        ];
+        for (start, len, expected, what) in cases {
+            assert_eq!(spans_overlap(at(100), 10, at(start), len), expected, "{what}");
+            assert_eq!(spans_overlap(at(start), len, at(100), 10), expected, "{what}, swapped");
+        }
+        assert!(!spans_overlap(at(100), 0, at(100), 10), "an empty span shares no byte");
+        let buf = [0u8; 8];
+        assert!(overlaps(buf.as_ptr(), buf.len(), &buf[7..]));
+        assert!(!overlaps(buf.as_ptr(), 7, &buf[7..]));
+        let mut out = [0u8; 16];
+        // SAFETY: `out` is 16 writable bytes; nothing is written.
+        let (whole, head, tail) = unsafe {
+            let ptr = out.as_mut_ptr().cast::<c_char>();
+            (Output::new(ptr, 16).unwrap(), Output::new(ptr, 8).unwrap(), Output::new(ptr.add(8), 8).unwrap())
+        };
+        assert!(!head.overlaps_output(&tail) && !tail.overlaps_output(&head));
+        assert!(whole.overlaps_output(&tail) && head.overlaps_output(&whole));
+        let input = [0u8; 4];
+        assert!(!whole.overlaps(&input[..]));
+        assert!(!head.overlaps(&[0u64; 0][..]));
+    }
+
+    #[test]
+    fn output_requires_the_whole_length_and_writes_a_nul_after_the_bytes() {
+        let mut buf = [b'x'; 5];
+        let ptr = buf.as_mut_ptr().cast::<c_char>();
+        // SAFETY: `ptr` is 5 writable bytes, and every `Output` below is used while `buf` lives.
+        let output = |len| unsafe { Output::new(ptr, len).unwrap() };
+        assert_eq!(output(4).require(4), Ok(()));
+        assert_eq!(output(4).require(5), Err(UNLEASHED_BUFFER_TOO_SMALL));
+        assert_eq!(output(4).write_with_nul(b"abcd"), Err(UNLEASHED_BUFFER_TOO_SMALL));
+        assert_eq!(output(5).write_with_nul(b"abcd"), Ok(()));
+        assert_eq!(&buf, b"abcd\0");
+    }
+
+    #[test]
     fn misaligned_storage_is_rejected() {
         let words = [0u64; 2];
         let misaligned = (&raw const words).cast::<u8>().wrapping_add(1).cast::<u64>();

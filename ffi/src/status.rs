@@ -189,6 +189,31 @@ mod tests {
     ];
 
     #[test]
+    fn every_core_error_becomes_its_documented_status() {
+        let place = unleashed_signer::Place::End;
+        let kind = unleashed_signer::WhitespaceKind::Newline;
+        let keys = [
+            (KeyError::Empty, UNLEASHED_EMPTY_KEY),
+            (KeyError::Whitespace { place, kind }, UNLEASHED_KEY_WHITESPACE),
+            (KeyError::Control { offset: 1 }, UNLEASHED_KEY_CONTROL_CHARACTER),
+            (KeyError::NotUtf8 { offset: 1 }, UNLEASHED_KEY_NOT_UTF8),
+            (KeyError::InvalidBase64, UNLEASHED_INVALID_BASE64),
+            (KeyError::Base64TooLong { max_chars: 256 }, UNLEASHED_BASE64_KEY_TOO_LONG),
+        ];
+        for (error, status) in keys {
+            assert_eq!(unleashed_status::from(error), status, "{error:?}");
+        }
+        let decode = DecodeError::MalformedEscape { offset: 3 };
+        assert_eq!(unleashed_status::from(decode), UNLEASHED_MALFORMED_ESCAPE);
+        assert_eq!(unleashed_status::from(VerifyError::Mismatch), UNLEASHED_SIGNATURE_MISMATCH);
+        assert_eq!(unleashed_status::from(VerifyError::Decode(decode)), UNLEASHED_MALFORMED_ESCAPE);
+        assert_eq!(unleashed_status::from(ApiIdError::Length { len: 3 }), UNLEASHED_INVALID_API_ID);
+        assert_eq!(unleashed_status::from(ClientTypeError::Empty), UNLEASHED_INVALID_CLIENT_TYPE);
+        assert_eq!(unleashed_status::from(BuildError::BufferTooSmall { needed: 9 }), UNLEASHED_BUFFER_TOO_SMALL);
+        assert_eq!(unleashed_status::from(BuildError::EmptyName), UNLEASHED_EMPTY_PARAMETER_NAME);
+    }
+
+    #[test]
     fn every_status_has_its_own_message_and_unknown_numbers_have_one_too() {
         let mut seen = std::collections::HashSet::new();
         for status in ALL {

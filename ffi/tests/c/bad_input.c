@@ -1,6 +1,7 @@
 /*
  * Bad input from C: every pointer argument NULL in turn, zero and SIZE_MAX lengths, too-small output buffers,
- * cleared and never-initialised keys, malformed escapes, non-UTF-8 bytes and out-of-range enum values. Each call
+ * cleared and never-initialised keys, malformed escapes, non-UTF-8 bytes, out-of-range enum values, and wrong
+ * signatures (altered, cut, extended, another key's, the other form's) given to both verify entry points. Each call
  * must return its documented status, leave outputs untouched on failure, and crash nothing (this file is also run
  * under ASan+UBSan and valgrind by .ci/steps/30-ffi.sh). Also checks the version macros against the version given
  * on the command line (Cargo.toml's), and that unleashed_key_clear zeroes every byte of the key storage.
@@ -246,6 +247,71 @@ static void check_signing(const unleashed_key *key) {
     EXPECT(unleashed_verify_url(key, "?a", 2, 0, out, 44), UNLEASHED_OK);
 }
 
+/* Checks `unleashed_verify_url` accepts `good` for `url` in `form` and refuses every wrong signature made from it:
+ * each character changed, two changed by the same XOR (differences that cancel), cut by one, one byte more, empty. */
+static void check_refused(const unleashed_key *key, const char *url, unleashed_signed_form form, const char *good) {
+    char bad[UNLEASHED_SIGNATURE_BUFFER_LEN + 1];
+    size_t url_len = strlen(url), i;
+    EXPECT(unleashed_verify_url(key, url, url_len, form, good, UNLEASHED_SIGNATURE_LEN), UNLEASHED_OK);
+    for (i = 0; i < UNLEASHED_SIGNATURE_LEN; i++) {
+        memcpy(bad, good, UNLEASHED_SIGNATURE_LEN);
+        bad[i] = bad[i] == 'A' ? 'B' : 'A';
+        EXPECT(unleashed_verify_url(key, url, url_len, form, bad, UNLEASHED_SIGNATURE_LEN),
+               UNLEASHED_SIGNATURE_MISMATCH);
+    }
+    memcpy(bad, good, UNLEASHED_SIGNATURE_LEN);
+    bad[3] ^= 1;
+    bad[40] ^= 1;
+    EXPECT(unleashed_verify_url(key, url, url_len, form, bad, UNLEASHED_SIGNATURE_LEN), UNLEASHED_SIGNATURE_MISMATCH);
+    memcpy(bad, good, UNLEASHED_SIGNATURE_LEN);
+    bad[UNLEASHED_SIGNATURE_LEN] = '=';
+    EXPECT(unleashed_verify_url(key, url, url_len, form, bad, UNLEASHED_SIGNATURE_LEN + 1),
+           UNLEASHED_SIGNATURE_MISMATCH);
+    EXPECT(unleashed_verify_url(key, url, url_len, form, bad, UNLEASHED_SIGNATURE_LEN - 1),
+           UNLEASHED_SIGNATURE_MISMATCH);
+    EXPECT(unleashed_verify_url(key, url, url_len, form, bad, 0), UNLEASHED_SIGNATURE_MISMATCH);
+}
+
+/* A wrong signature is refused by both verify entry points, in both signed forms: altered signatures, another
+ * key's signature, and the signature of the other form (which differs when the query has escapes). */
+static void check_wrong_signatures(const unleashed_key *key) {
+    static const char *const urls[] = {"/Customers?customerCode=ACME", "/Customers?customerName=Acme%20%26%20Sons"};
+    static const unleashed_signed_form forms[] = {UNLEASHED_SIGNED_FORM_DECODED, UNLEASHED_SIGNED_FORM_WIRE};
+    char sig[2][UNLEASHED_SIGNATURE_BUFFER_LEN], other[UNLEASHED_SIGNATURE_BUFFER_LEN], bad[UNLEASHED_SIGNATURE_LEN];
+    unleashed_key other_key;
+    size_t u, f;
+    EXPECT(unleashed_key_init(&other_key, "other-key", 9, UNLEASHED_KEY_FORMAT_TEXT), UNLEASHED_OK);
+    for (u = 0; u < 2; u++) {
+        size_t url_len = strlen(urls[u]);
+        for (f = 0; f < 2; f++) {
+            EXPECT(unleashed_sign_url(key, urls[u], url_len, forms[f], sig[f], sizeof sig[f]), UNLEASHED_OK);
+            check_refused(key, urls[u], forms[f], sig[f]);
+            EXPECT(unleashed_sign_url(&other_key, urls[u], url_len, forms[f], other, sizeof other), UNLEASHED_OK);
+            EXPECT(unleashed_verify_url(key, urls[u], url_len, forms[f], other, UNLEASHED_SIGNATURE_LEN),
+                   UNLEASHED_SIGNATURE_MISMATCH);
+        }
+        /* Only the second URL has escapes: there the two forms sign different bytes. */
+        CHECK((strcmp(sig[0], sig[1]) != 0) == (u == 1));
+        if (u == 1) {
+            EXPECT(unleashed_verify_url(key, urls[u], url_len, forms[0], sig[1], UNLEASHED_SIGNATURE_LEN),
+                   UNLEASHED_SIGNATURE_MISMATCH);
+            EXPECT(unleashed_verify_url(key, urls[u], url_len, forms[1], sig[0], UNLEASHED_SIGNATURE_LEN),
+                   UNLEASHED_SIGNATURE_MISMATCH);
+        }
+    }
+    /* unleashed_verify signs the message as it is: an altered signature, and another key's, are refused. */
+    EXPECT(unleashed_sign(key, "customerCode=ACME", 17, sig[0], sizeof sig[0]), UNLEASHED_OK);
+    EXPECT(unleashed_verify(key, "customerCode=ACME", 17, sig[0], UNLEASHED_SIGNATURE_LEN), UNLEASHED_OK);
+    memcpy(bad, sig[0], UNLEASHED_SIGNATURE_LEN);
+    bad[0] ^= 1;
+    bad[1] ^= 1;
+    EXPECT(unleashed_verify(key, "customerCode=ACME", 17, bad, UNLEASHED_SIGNATURE_LEN), UNLEASHED_SIGNATURE_MISMATCH);
+    EXPECT(unleashed_sign(&other_key, "customerCode=ACME", 17, other, sizeof other), UNLEASHED_OK);
+    EXPECT(unleashed_verify(key, "customerCode=ACME", 17, other, UNLEASHED_SIGNATURE_LEN),
+           UNLEASHED_SIGNATURE_MISMATCH);
+    unleashed_key_clear(&other_key);
+}
+
 static void check_query(const unleashed_key *key) {
     char buf[32], small[8], out[UNLEASHED_SIGNATURE_BUFFER_LEN], expected[UNLEASHED_SIGNATURE_BUFFER_LEN];
     unleashed_query query, zeroed;
@@ -355,6 +421,7 @@ int main(int argc, char **argv) {
     check_zeroization();
     EXPECT(unleashed_key_init(&key, GOOD_KEY, strlen(GOOD_KEY), UNLEASHED_KEY_FORMAT_TEXT), UNLEASHED_OK);
     check_signing(&key);
+    check_wrong_signatures(&key);
     check_query(&key);
     unleashed_key_clear(&key);
     check_headers();

@@ -51,6 +51,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn parse_reads_numbers_of_several_digits() {
+        // Today's parts are single digits; 0.10.0 or 1.0.12 must still tie the constants to Cargo.toml.
+        assert_eq!([parse("0"), parse("7"), parse("10"), parse("12"), parse("305")], [0, 7, 10, 12, 305]);
+    }
+
+    #[test]
     fn each_version_constant_matches_cargo_toml() {
         let expected: Vec<u32> =
             env!("CARGO_PKG_VERSION").split(['.', '-', '+']).take(3).map(|p| p.parse().unwrap()).collect();

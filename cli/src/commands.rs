@@ -210,6 +210,8 @@ mod tests {
     #[test]
     fn json_escapes_quotes_backslashes_and_controls() {
         assert_eq!(json_object(&[("a", "x\"y\\z\n")]), "{\"a\":\"x\\\"y\\\\z\\u000a\"}\n");
+        // Only controls (below U+0020) are escaped: a space and everything above it stay as they are.
+        assert_eq!(json_object(&[("a b", "\u{1f} ~\u{7f}\u{e9}")]), "{\"a b\":\"\\u001f ~\u{7f}\u{e9}\"}\n");
     }
 
     #[test]

@@ -415,5 +415,32 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(verify(KEY, &target, SignedForm::Decoded, "abc").unwrap_err().contains("44 characters"));
+        let body = &other[..43];
+        for shape in [format!("{}!=", &body[..42]), format!("{body}=="), format!("{body}===")] {
+            let error = verify(KEY, &target, SignedForm::Decoded, &shape).unwrap_err();
+            assert!(error.contains("44 characters"), "{shape}: {error}");
+        }
+    }
+
+    #[test]
+    fn names_another_order_in_either_form_among_many_orders() {
+        // A rotation is neither the sorted nor the reversed order: only trying every order finds it.
+        let rotated = found("Customers?a=1&b=2&c=3", SignedForm::Decoded, &sign(KEY.as_bytes(), "b=2&c=3&a=1"));
+        assert!(rotated.cause.contains("another order"), "{}", rotated.cause);
+        assert_eq!(rotated.message, b"b=2&c=3&a=1");
+        let url = "/Customers?customerName=Acme%20Sons&page=2";
+        let wire_order = found(url, SignedForm::Decoded, &sign(KEY.as_bytes(), "page=2&customerName=Acme%20Sons"));
+        assert!(wire_order.cause.contains("another order, in the wire form"), "{}", wire_order.cause);
+        let decoded_order = found(url, SignedForm::Wire, &sign(KEY.as_bytes(), "page=2&customerName=Acme Sons"));
+        assert!(decoded_order.cause.contains("another order, in the decoded form"), "{}", decoded_order.cause);
+    }
+
+    #[test]
+    fn the_fix_for_the_other_form_describes_the_form_to_sign() {
+        let url = "/Customers?customerName=Acme%20Sons";
+        let wire = found(url, SignedForm::Decoded, &sign(KEY.as_bytes(), "customerName=Acme%20Sons"));
+        assert!(wire.fix.starts_with("Sign the decoded form (the query percent-decoded, as a person writes it)"));
+        let decoded = found(url, SignedForm::Wire, &sign(KEY.as_bytes(), "customerName=Acme Sons"));
+        assert!(decoded.fix.starts_with("Sign the wire form (the query exactly as sent)"), "{}", decoded.fix);
     }
 }

@@ -164,6 +164,10 @@ mod tests {
             ("Customers?a=b c", "a space"),
             ("Customers?a=\u{e9}", "non-ASCII"),
             ("Customers?a=\n", "control"),
+            ("Customers?a=\u{7}", "a control character '\\u{7}' at byte 12"),
+            ("Customers?a=\t", "a control character '\\t' at byte 12"),
+            ("https://user@host/x", "no usable host"),
+            ("https://:443/x", "no usable host"),
             ("Customers?a={}", "'{'"),
             ("ftp://host/x", "scheme 'ftp'"),
             ("https://?x=1", "no usable host"),
@@ -188,6 +192,17 @@ mod tests {
         t.append_params(&["a=".into()]).unwrap();
         assert_eq!(t.absolute("https://h/v1").unwrap(), "https://h/v1/Customers?a=");
         assert!(t.append_params(&["novalue".into()]).unwrap_err().contains("no '='"));
+        // A name of several bytes with an empty value still fits the buffer built for it.
+        let mut t = Target::parse("Customers").unwrap();
+        t.append_params(&["name=".into(), "ab=".into()]).unwrap();
+        assert_eq!(t.query(), "name=&ab=");
+        let mut t = Target::parse("Customers").unwrap();
+        t.append_params(&["customerName=".into()]).unwrap();
+        assert_eq!(t.query(), "customerName=");
+        // An empty query (a bare '?') gets the parameters with no '&' in front.
+        let mut t = Target::parse("Customers?").unwrap();
+        t.append_params(&["a=1".into()]).unwrap();
+        assert_eq!(t.path_and_query(), "Customers?a=1");
         assert!(t.append_params(&["=x".into()]).unwrap_err().contains("empty name"));
     }
 

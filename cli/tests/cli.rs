@@ -431,8 +431,25 @@ fn usage_errors_exit_2_on_one_line() {
     assert_usage_error(&run(&["headers"]), "<URL>");
     assert_usage_error(&run(&["headers", "--signed-form", "raw", "Customers"]), "raw");
     assert_usage_error(&run(&["headers", "--format", "yaml", "Customers"]), "yaml");
+    // With no command at all, the whole help goes to stderr (not one line), and still exit code 2.
     let output = run(&[]);
     assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let help = stderr(&output);
+    assert!(help.contains("Usage: unleashed-sign") && help.contains("Commands:"), "{help}");
+    assert!(!help.starts_with("unleashed-sign: error: "), "{help}");
+}
+
+#[test]
+fn a_plus_in_the_query_gets_a_note_on_stderr() {
+    let note = "unleashed-sign: note: '+' in the query is signed as a plus sign; write a space as %20\n";
+    for command in ["headers", "curl"] {
+        let output = run(&[command, "Customers?customerName=Acme+Sons"]);
+        assert_eq!(output.status.code(), Some(0), "{command}: {}", stderr(&output));
+        assert_eq!(stderr(&output), note, "{command}");
+        let output = run(&[command, "Customers?customerName=Acme%20Sons"]);
+        assert_eq!(stderr(&output), "", "{command}: no '+', no note");
+    }
 }
 
 #[test]

@@ -99,10 +99,15 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.Op == "" {
-		return "unleashed: " + e.Status.String()
+	message := e.Status.String()
+	if e.Status == StatusKeyNotInitialised {
+		// The only way a Go caller meets an uninitialised key; the C message speaks of unleashed_key_init.
+		message = "the Key is closed or nil: use it only between NewKey and Close"
 	}
-	return "unleashed: " + e.Op + ": " + e.Status.String()
+	if e.Op == "" {
+		return "unleashed: " + message
+	}
+	return "unleashed: " + e.Op + ": " + message
 }
 
 // Is reports whether target is an *Error with the same Status, such as one of the Err variables.

@@ -356,6 +356,9 @@ func TestClosedKey(t *testing.T) {
 			call()
 		}()
 	}
+	if msg := err.Error(); msg != "unleashed: BuildQuery: the Key is closed or nil: use it only between NewKey and Close" {
+		t.Errorf("BuildQuery after Close says %q", msg)
+	}
 	var nilKey *unleashed.Key
 	if _, err := nilKey.SignQuery("a=b", unleashed.Wire); !errors.Is(err, unleashed.ErrKeyClosed) {
 		t.Errorf("SignQuery on a nil *Key: %v", err)

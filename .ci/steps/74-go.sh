@@ -2,7 +2,8 @@
 # The Go binding (bindings/go) as a Go user builds it: the C library installed with scripts/install.sh into a
 # temporary prefix, found by cgo through pkg-config (unleashed-signer-static), with Debian's Go and no module proxy.
 # Runs go vet, the tests (every vector, bad input, 8 goroutines, wiped storage, net/http through Transport against
-# testing/mock_unleashed.py, the README example), the tests again under the race detector, and each benchmark once.
+# testing/mock_unleashed.py, the README example), the tests again under the race detector and with cgo's full
+# pointer checks, and each benchmark once.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -35,7 +36,7 @@ go vet ./...
 run_tests() {
     local out
     out=$(go test -count=1 -v "$@" ./... 2>&1) || { echo "$out"; return 1; }
-    grep -E '^(--- |ok |PASS|FAIL)|checked' <<<"$out" | grep -v '^    ---' || true
+    grep -E '^ok |checked' <<<"$out" || true
     if grep -qE 'no test files|no tests to run' <<<"$out" || ! grep -q '^--- PASS: TestTransportEndToEnd' <<<"$out"; then
         echo "go test ran no tests, or not the end-to-end ones" >&2
         return 1
@@ -45,6 +46,8 @@ echo "-- go test"
 run_tests
 echo "-- go test -race"
 run_tests -race
+echo "-- go test with GODEBUG=cgocheck=2 (checks every store of a Go pointer into C memory too)"
+GODEBUG=cgocheck=2 run_tests
 
 echo "-- benchmarks, each once"
 go test -count=1 -run '^$' -bench . -benchtime 1x ./... >/dev/null

@@ -35,17 +35,13 @@ func NewKey(key string) (*Key, error) {
 // NewKeyFromBytes prepares the API key from its text's bytes, as NewKey does; the C library keeps no pointer
 // into key, so the caller may wipe it afterwards.
 func NewKeyFromBytes(key []byte) (*Key, error) {
-	k, err := newKey("NewKeyFromBytes", cBytes(key), len(key), KeyText)
-	runtime.KeepAlive(key)
-	return k, err
+	return newKey("NewKeyFromBytes", cBytes(key), len(key), KeyText)
 }
 
 // NewKeyWithFormat prepares a key whose secret is read in the given format: KeyText as NewKeyFromBytes does,
 // KeyBase64 or KeyRaw for services other than Unleashed that hand out binary secrets.
 func NewKeyWithFormat(secret []byte, format KeyFormat) (*Key, error) {
-	k, err := newKey("NewKeyWithFormat", cBytes(secret), len(secret), format)
-	runtime.KeepAlive(secret)
-	return k, err
+	return newKey("NewKeyWithFormat", cBytes(secret), len(secret), format)
 }
 
 func newKey(op string, secret *C.char, n int, format KeyFormat) (*Key, error) {
@@ -60,7 +56,6 @@ func newKey(op string, secret *C.char, n int, format KeyFormat) (*Key, error) {
 		return nil, &Error{Op: op, Status: StatusMisalignedPointer}
 	}
 	if err := check(op, C.unleashed_key_init(storage, secret, C.size_t(n), C.unleashed_key_format(format))); err != nil {
-		C.unleashed_key_clear(storage) // the C library left it cleared already; this is cheap insurance
 		C.free(unsafe.Pointer(storage))
 		return nil, err
 	}
@@ -103,7 +98,7 @@ func closedError(op string) error {
 	return &Error{Op: op, Status: StatusKeyNotInitialised}
 }
 
-// signature turns the C library's output (44 characters and a NUL) into a string without copying it again.
+// signatureString turns the C library's output (44 characters and a NUL) into a string without copying it again.
 func signatureString(out []byte) string {
 	out = out[:SignatureLen]
 	return *(*string)(unsafe.Pointer(&out)) // out is never written again (strings.Builder does the same)
@@ -191,65 +186,6 @@ func (k *Key) Verify(message, signature string) bool {
 		return false
 	}
 	panic(check("Verify", status)) // only a bug can get here: the arguments are always valid
-}
-
-// Param is one query parameter as the user means it, not yet percent-encoded.
-type Param struct {
-	Name  string // must not be empty
-	Value string
-}
-
-// BuildQuery joins params into name=value&name=value..., percent-encoding each name and value minimally (only
-// A-Z a-z 0-9 - . _ ~ : , / @ are kept as they are), and signs the query in the given form. Put the query after
-// the '?' of the URL: what is sent and what is signed cannot drift apart.
-//
-// Errors match ErrEmptyParameterName, ErrInvalidSignedForm or ErrKeyClosed.
-func (k *Key) BuildQuery(params []Param, form SignedForm) (query, signature string, err error) {
-	const op = "BuildQuery"
-	// The C library reads the parameters only during the call, but cgo forbids Go memory that holds Go
-	// pointers, so the parameter array and the bytes it points at are copied into one C block:
-	// [needed size_t][params unleashed_param...][names and values].
-	var paramsSize, textSize uintptr = uintptr(len(params)) * C.sizeof_unleashed_param, 0
-	for _, p := range params {
-		textSize += uintptr(len(p.Name) + len(p.Value))
-	}
-	block := C.malloc(C.size_t(C.sizeof_size_t + paramsSize + textSize))
-	if block == nil {
-		panic("unleashed: out of C memory for a query")
-	}
-	defer C.free(block)
-	needed := (*C.size_t)(block)
-	cParams := (*C.unleashed_param)(unsafe.Add(block, C.sizeof_size_t))
-	text := unsafe.Add(block, C.sizeof_size_t+paramsSize)
-	for i, p := range params {
-		param := (*C.unleashed_param)(unsafe.Add(unsafe.Pointer(cParams), uintptr(i)*C.sizeof_unleashed_param))
-		param.name, param.name_len = (*C.char)(text), C.size_t(len(p.Name))
-		text = unsafe.Add(text, copy(unsafe.Slice((*byte)(text), len(p.Name)), p.Name))
-		param.value, param.value_len = (*C.char)(text), C.size_t(len(p.Value))
-		text = unsafe.Add(text, copy(unsafe.Slice((*byte)(text), len(p.Value)), p.Value))
-	}
-
-	key := k.acquire()
-	if key == nil {
-		return "", "", closedError(op)
-	}
-	defer k.mu.RUnlock()
-	// A first guess that fits queries with few escapes; the C library reports the whole size otherwise.
-	buf := make([]byte, int(textSize)+2*len(params)+32)
-	out := make([]byte, C.UNLEASHED_SIGNATURE_BUFFER_LEN)
-	for attempt := 0; ; attempt++ {
-		status := C.unleashed_build_query(key, cParams, C.size_t(len(params)), C.unleashed_signed_form(form),
-			(*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), needed, (*C.char)(unsafe.Pointer(&out[0])),
-			C.size_t(len(out)))
-		if status == C.UNLEASHED_BUFFER_TOO_SMALL && attempt == 0 && int(*needed) > len(buf) {
-			buf = make([]byte, int(*needed))
-			continue
-		}
-		if err := check(op, status); err != nil {
-			return "", "", err
-		}
-		return string(buf[:*needed-1]), signatureString(out), nil
-	}
 }
 
 // keySize is unleashed_key_size(), for tests.

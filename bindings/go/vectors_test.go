@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -362,5 +364,48 @@ func TestClosedKey(t *testing.T) {
 	var nilKey *unleashed.Key
 	if _, err := nilKey.SignQuery("a=b", unleashed.Wire); !errors.Is(err, unleashed.ErrKeyClosed) {
 		t.Errorf("SignQuery on a nil *Key: %v", err)
+	}
+}
+
+// More parameters than go_build_query keeps on its stack, and a query far longer than BuildQuery's first guess:
+// each parameter comes back in order (url.QueryUnescape reads %XX, and BuildQuery writes '+' and ' ' as %2B and
+// %20), and the signatures are those of the query as built (Wire) and of the parameters as given (Decoded).
+func TestBuildQueryMany(t *testing.T) {
+	key, err := unleashed.NewKey(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer key.Close()
+	var params []unleashed.Param
+	var decoded []string
+	for i := 0; i < 40; i++ {
+		p := unleashed.Param{Name: fmt.Sprintf("näme %d", i), Value: strings.Repeat("ü+&=%# ", i)}
+		params = append(params, p)
+		decoded = append(decoded, p.Name+"="+p.Value)
+	}
+	for _, form := range []unleashed.SignedForm{unleashed.Wire, unleashed.Decoded} {
+		query, sig, err := key.BuildQuery(params, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pairs := strings.Split(query, "&")
+		if len(pairs) != len(params) {
+			t.Fatalf("%d parameters in %q, want %d", len(pairs), query, len(params))
+		}
+		for i, pair := range pairs {
+			name, value, _ := strings.Cut(pair, "=")
+			name, err1 := url.QueryUnescape(name)
+			value, err2 := url.QueryUnescape(value)
+			if err1 != nil || err2 != nil || name != params[i].Name || value != params[i].Value {
+				t.Fatalf("parameter %d came back as %q=%q from %q", i, name, value, pair)
+			}
+		}
+		want := key.Sign(query)
+		if form == unleashed.Decoded {
+			want = key.Sign(strings.Join(decoded, "&"))
+		}
+		if sig != want {
+			t.Errorf("form %d: signature %s, want %s", form, sig, want)
+		}
 	}
 }

@@ -21,11 +21,16 @@ go version
 
 # Fresh target/release artifacts are reused (cargo only checks them); stale or missing ones are rebuilt.
 cargo build --quiet --release -p unleashed-signer-ffi
-prefix=$(mktemp -d)
-trap 'rm -rf "$prefix"' EXIT
+prefix="$CARGO_TARGET_DIR/go-binding-prefix"
+rm -rf "$prefix"
 bash scripts/install.sh --prefix "$prefix" --artifacts "$CARGO_TARGET_DIR/release" >/dev/null
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+# The go command's cache keys hold the CGO_* variables but neither pkg-config's output nor the files it names, so
+# a package built against another install would be reused: a digest of this one goes into CGO_CPPFLAGS.
+digest=$(cat "$prefix/lib/pkgconfig/unleashed-signer-static.pc" "$prefix/include/unleashed_signer.h" \
+    "$prefix/lib/libunleashed_signer.a" | sha256sum | cut -c1-16)
+export CGO_CPPFLAGS="-DUNLEASHED_SIGNER_INSTALL_DIGEST=$digest"
 export CGO_ENABLED=1 GOFLAGS=-mod=mod GOPROXY=off
 cd bindings/go
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"os"
 	"regexp"
+	"runtime"
 	"testing"
+	"time"
 )
 
 // Close wipes every byte of the key's C storage before freeing it.
@@ -28,6 +30,44 @@ func TestStorageZeroAfterClose(t *testing.T) {
 	}
 	if !bytes.Equal(wiped, make([]byte, size)) {
 		t.Fatalf("key storage after Close is not all zero: %x", wiped)
+	}
+}
+
+// A Key that is dropped without Close is still wiped, by its finalizer (a backstop, not the way to do it).
+func TestFinalizerWipesDroppedKey(t *testing.T) {
+	wiped := make(chan []byte, 1)
+	testHookCleared = func(storage []byte) {
+		select {
+		case wiped <- storage:
+		default: // never block the finalizer goroutine
+		}
+	}
+	defer func() { testHookCleared = nil }()
+
+	func() {
+		if _, err := NewKey("a-key-nobody-closes"); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		runtime.GC()
+		select {
+		case storage := <-wiped:
+			if !bytes.Equal(storage, make([]byte, keySize())) {
+				t.Fatalf("the finalizer left key storage that is not all zero: %x", storage)
+			}
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatal("a dropped Key was not wiped by its finalizer within 5 s")
+}
+
+// Transport's zero Form is Decoded, as its documentation says; the number comes from the header.
+func TestZeroFormIsDecoded(t *testing.T) {
+	var transport Transport
+	if transport.Form != Decoded {
+		t.Fatalf("the zero SignedForm is %d, not Decoded (%d)", transport.Form, Decoded)
 	}
 }
 

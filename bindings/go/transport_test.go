@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -259,3 +260,43 @@ func TestTransportErrors(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Headers gives the five headers; Transport sets the same on the clone it sends, keeping a request's own Accept.
+func TestHeaders(t *testing.T) {
+	key, err := unleashed.NewKey(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer key.Close()
+	const apiID, clientType = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", "acme/orderautomation"
+	const target = "https://api.unleashedsoftware.com/Customers?customerName=Acme%20%26%20Sons"
+	signature, err := key.SignQuery("customerName=Acme%20%26%20Sons", unleashed.Decoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := http.Header{
+		"Api-Auth-Id":        {apiID},
+		"Api-Auth-Signature": {signature},
+		"Client-Type":        {clientType},
+		"Accept":             {"application/json"},
+		"Content-Type":       {"application/json"},
+	}
+	h, err := key.Headers(apiID, clientType, target, unleashed.Decoded)
+	if err != nil || !reflect.DeepEqual(h, want) {
+		t.Errorf("Headers = %v, %v; want %v", h, err, want)
+	}
+
+	var sent *http.Request
+	transport := &unleashed.Transport{APIID: apiID, ClientType: clientType, Key: key,
+		Base: roundTripFunc(func(r *http.Request) (*http.Response, error) { sent = r; return nil, errors.New("done") })}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/xml")
+	transport.RoundTrip(req)
+	want.Set("Accept", "application/xml")
+	if sent == nil || sent == req || !reflect.DeepEqual(sent.Header, want) {
+		t.Errorf("Transport sent %v, want a clone with %v", sent, want)
+	}
+}

@@ -105,3 +105,10 @@ func TestLicenceFiles(t *testing.T) {
 		}
 	}
 }
+
+// The floor under every call: one cgo transition to a C function that does nothing but return a number.
+func BenchmarkCgoCallFloor(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		keySize()
+	}
+}

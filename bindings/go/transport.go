@@ -49,8 +49,8 @@ func setHeaders(h http.Header, apiID, clientType, signature string, replace bool
 	}
 }
 
-// Transport is an http.RoundTripper that signs every request it sends for Unleashed: it adds api-auth-id,
-// api-auth-signature, client-type, and Accept and Content-Type of application/json unless the request sets them.
+// Transport is an http.RoundTripper that signs every request it sends for Unleashed: it sets api-auth-id,
+// api-auth-signature and client-type, and Accept and Content-Type of application/json where the request has none.
 //
 // The signature is made from the request's own URL when it is sent, req.URL.RawQuery: the query bytes that go on
 // the wire, signed in Form. Redirected requests are signed again from their own URLs. The request given is not

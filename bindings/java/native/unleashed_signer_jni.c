@@ -11,6 +11,8 @@
  *   outlives its release: the C functions called here keep none.
  * - Lengths are Java array lengths, so always bytes (Java encodes text as UTF-8 before calling).
  * - An empty array is passed as (NULL, 0), as the C API allows, without asking the JVM for a pointer.
+ * - Outputs go into Java arrays with SetByteArrayRegion once the input is released: a signature into the caller's
+ *   byte[44] (Java makes the String, cheaper than NewStringUTF), a built query into a new byte[].
  * - A key is unleashed_key_size() bytes from calloc (aligned for any type, so to 8), addressed by a jlong.
  */
 
@@ -26,10 +28,8 @@
 /* Parameters held on the stack by build_query; more are allocated. */
 #define STACK_PARAMS 16
 
-static jclass exception_class;    /* unleashed.signer.UnleashedException (global reference) */
-static jmethodID exception_init;  /* UnleashedException(int status) */
-static jclass signed_query_class; /* unleashed.signer.SignedQuery (global reference) */
-static jmethodID signed_query_init; /* SignedQuery(String query, String signature) */
+static jclass exception_class;   /* unleashed.signer.UnleashedException (global reference) */
+static jmethodID exception_init; /* UnleashedException(int status) */
 
 static jclass global_class(JNIEnv *env, const char *name) {
     jclass local = (*env)->FindClass(env, name);
@@ -48,14 +48,11 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
         return JNI_ERR;
     }
     exception_class = global_class(env, "unleashed/signer/UnleashedException");
-    signed_query_class = global_class(env, "unleashed/signer/SignedQuery");
-    if (exception_class == NULL || signed_query_class == NULL) {
+    if (exception_class == NULL) {
         return JNI_ERR;
     }
     exception_init = (*env)->GetMethodID(env, exception_class, "<init>", "(I)V");
-    signed_query_init =
-        (*env)->GetMethodID(env, signed_query_class, "<init>", "(Ljava/lang/String;Ljava/lang/String;)V");
-    if (exception_init == NULL || signed_query_init == NULL) {
+    if (exception_init == NULL) {
         return JNI_ERR;
     }
     return JNI_VERSION_10;
@@ -113,13 +110,16 @@ static const char *chars(const pinned *p) {
     return (const char *)p->bytes;
 }
 
-/* Signatures are 44 base64 characters: ASCII, so NewStringUTF reads them as they are. */
-static jstring signature_string(JNIEnv *env, unleashed_status status, const char *signature) {
+/*
+ * Copies the 44 signature characters into the caller's byte[44] (Java makes the String: cheaper than
+ * NewStringUTF), or throws for a failed status.
+ */
+static void signature_out(JNIEnv *env, unleashed_status status, const char *signature, jbyteArray out) {
     if (status != UNLEASHED_OK) {
         throw_status(env, status);
-        return NULL;
+        return;
     }
-    return (*env)->NewStringUTF(env, signature);
+    (*env)->SetByteArrayRegion(env, out, 0, UNLEASHED_SIGNATURE_LEN, (const jbyte *)signature);
 }
 
 static jbyteArray byte_array(JNIEnv *env, const char *text) {
@@ -188,44 +188,45 @@ JNIEXPORT jint JNICALL Java_unleashed_signer_Native_keyNonZeroBytes(JNIEnv *env,
     return count;
 }
 
-JNIEXPORT jstring JNICALL Java_unleashed_signer_Native_sign(JNIEnv *env, jclass cls, jlong key, jbyteArray message) {
+JNIEXPORT void JNICALL Java_unleashed_signer_Native_sign(JNIEnv *env, jclass cls, jlong key, jbyteArray message,
+                                                         jbyteArray signature) {
     (void)cls;
     char out[UNLEASHED_SIGNATURE_BUFFER_LEN];
     pinned m = pin_prepare(env, message);
     if (!pin_begin(env, &m)) {
-        return NULL;
+        return;
     }
     unleashed_status status = unleashed_sign(key_at(key), chars(&m), m.len, out, sizeof out);
     pin_end(env, &m);
-    return signature_string(env, status, out);
+    signature_out(env, status, out, signature);
 }
 
-JNIEXPORT jstring JNICALL Java_unleashed_signer_Native_signQuery(JNIEnv *env, jclass cls, jlong key,
-                                                                 jbyteArray query, jint form) {
+JNIEXPORT void JNICALL Java_unleashed_signer_Native_signQuery(JNIEnv *env, jclass cls, jlong key, jbyteArray query,
+                                                              jint form, jbyteArray signature) {
     (void)cls;
     char out[UNLEASHED_SIGNATURE_BUFFER_LEN];
     pinned q = pin_prepare(env, query);
     if (!pin_begin(env, &q)) {
-        return NULL;
+        return;
     }
     unleashed_status status =
         unleashed_sign_query(key_at(key), chars(&q), q.len, (unleashed_signed_form)form, out, sizeof out);
     pin_end(env, &q);
-    return signature_string(env, status, out);
+    signature_out(env, status, out, signature);
 }
 
-JNIEXPORT jstring JNICALL Java_unleashed_signer_Native_signUrl(JNIEnv *env, jclass cls, jlong key, jbyteArray url,
-                                                               jint form) {
+JNIEXPORT void JNICALL Java_unleashed_signer_Native_signUrl(JNIEnv *env, jclass cls, jlong key, jbyteArray url,
+                                                            jint form, jbyteArray signature) {
     (void)cls;
     char out[UNLEASHED_SIGNATURE_BUFFER_LEN];
     pinned u = pin_prepare(env, url);
     if (!pin_begin(env, &u)) {
-        return NULL;
+        return;
     }
     unleashed_status status =
         unleashed_sign_url(key_at(key), chars(&u), u.len, (unleashed_signed_form)form, out, sizeof out);
     pin_end(env, &u);
-    return signature_string(env, status, out);
+    signature_out(env, status, out, signature);
 }
 
 /* Returns the C status: UNLEASHED_OK, UNLEASHED_SIGNATURE_MISMATCH or an error for Java to throw. */
@@ -316,9 +317,14 @@ static unleashed_status build_once(JNIEnv *env, jlong key, jbyteArray data, cons
     return status;
 }
 
-/* Builds and signs the query in one C call (retried once, in a buffer of the size the first call reported). */
-JNIEXPORT jobject JNICALL Java_unleashed_signer_Native_buildQuery(JNIEnv *env, jclass cls, jlong key,
-                                                                  jbyteArray data, jintArray lengths, jint form) {
+/*
+ * Builds and signs the query in one C call (made once more, in a buffer of the size the first call reported, for
+ * a query over QUERY_BUFFER_LEN bytes). Returns the query's bytes (percent-encoded ASCII) and copies the signature
+ * into the caller's byte[44]; throws for a failed status.
+ */
+JNIEXPORT jbyteArray JNICALL Java_unleashed_signer_Native_buildQuery(JNIEnv *env, jclass cls, jlong key,
+                                                                     jbyteArray data, jintArray lengths, jint form,
+                                                                     jbyteArray signature_array) {
     (void)cls;
     jsize lens_count = (*env)->GetArrayLength(env, lengths);
     jsize data_len = (*env)->GetArrayLength(env, data);
@@ -330,7 +336,7 @@ JNIEXPORT jobject JNICALL Java_unleashed_signer_Native_buildQuery(JNIEnv *env, j
     char stack_query[QUERY_BUFFER_LEN];
     char *query = stack_query;
     char signature[UNLEASHED_SIGNATURE_BUFFER_LEN];
-    jobject result = NULL;
+    jbyteArray result = NULL;
 
     if (count > STACK_PARAMS) {
         lens = malloc(sizeof *lens * 2 * count);
@@ -370,11 +376,11 @@ JNIEXPORT jobject JNICALL Java_unleashed_signer_Native_buildQuery(JNIEnv *env, j
         throw_status(env, status);
         goto done;
     }
-    /* The built query is percent-encoded ASCII (a NUL byte becomes %00), so NewStringUTF reads it as it is. */
-    jstring query_string = (*env)->NewStringUTF(env, query);
-    jstring signature_string_ = query_string ? (*env)->NewStringUTF(env, signature) : NULL;
-    if (signature_string_ != NULL) {
-        result = (*env)->NewObject(env, signed_query_class, signed_query_init, query_string, signature_string_);
+    size_t query_len = strlen(query); /* a NUL byte in a parameter is encoded as %00 */
+    result = (*env)->NewByteArray(env, (jsize)query_len);
+    if (result != NULL) {
+        (*env)->SetByteArrayRegion(env, result, 0, (jsize)query_len, (const jbyte *)query);
+        (*env)->SetByteArrayRegion(env, signature_array, 0, UNLEASHED_SIGNATURE_LEN, (const jbyte *)signature);
     }
 
 done:

@@ -98,14 +98,14 @@ final class Native {
     /** For the tests: how many bytes of the key storage are not zero. */
     static native int keyNonZeroBytes(long key);
 
-    /** unleashed_sign; throws UnleashedException. */
-    static native String sign(long key, byte[] message);
+    /** unleashed_sign into {@code signature}, a byte[44]; throws UnleashedException. */
+    static native void sign(long key, byte[] message, byte[] signature);
 
-    /** unleashed_sign_query; throws UnleashedException. */
-    static native String signQuery(long key, byte[] query, int form);
+    /** unleashed_sign_query into {@code signature}, a byte[44]; throws UnleashedException. */
+    static native void signQuery(long key, byte[] query, int form, byte[] signature);
 
-    /** unleashed_sign_url; throws UnleashedException. */
-    static native String signUrl(long key, byte[] url, int form);
+    /** unleashed_sign_url into {@code signature}, a byte[44]; throws UnleashedException. */
+    static native void signUrl(long key, byte[] url, int form, byte[] signature);
 
     /** unleashed_verify; returns the C status. */
     static native int verify(long key, byte[] message, byte[] signature);
@@ -121,7 +121,13 @@ final class Native {
 
     /**
      * unleashed_build_query over parameters packed into {@code data} (name, value, name, value... back to back)
-     * with their byte lengths in {@code lengths}; throws UnleashedException.
+     * with their byte lengths in {@code lengths}: returns the query's bytes and writes its signature into
+     * {@code signature}, a byte[44]; throws UnleashedException.
      */
-    static native SignedQuery buildQuery(long key, byte[] data, int[] lengths, int form);
+    static native byte[] buildQuery(long key, byte[] data, int[] lengths, int form, byte[] signature);
+
+    /** The signature characters a signing call wrote (base64: ASCII, so one byte per char). */
+    static String ascii(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
 }

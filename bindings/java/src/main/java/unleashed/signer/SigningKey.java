@@ -86,12 +86,21 @@ public final class SigningKey implements AutoCloseable {
             Objects.requireNonNull(format, "format must not be null");
             long address = Native.keyAlloc();
             storage = CLEANER.register(this, new Storage(address));
-            int status = Native.keyInit(address, secret, format.code);
+            int status;
+            try {
+                status = Native.keyInit(address, secret, format.code);
+            } catch (RuntimeException | Error e) {
+                storage.clean();
+                throw e;
+            }
             if (status != UnleashedException.OK) {
                 storage.clean();
                 throw new UnleashedException(status);
             }
+            // Under the lock, so that every thread that takes it sees the address, however the key was shared.
+            long stamp = lock.writeLock();
             key = address;
+            lock.unlockWrite(stamp);
         } finally {
             if (wipeSecret) {
                 Arrays.fill(secret, (byte) 0); // our own copy of the key text
@@ -136,13 +145,15 @@ public final class SigningKey implements AutoCloseable {
     /** Signs {@code message}'s bytes exactly as given (any bytes, not only UTF-8). */
     public String sign(byte[] message) {
         Objects.requireNonNull(message, "message must not be null");
+        byte[] signature = new byte[SIGNATURE_LENGTH];
         long stamp = lock.readLock();
         try {
-            return Native.sign(address(), message);
+            Native.sign(address(), message, signature);
         } finally {
             lock.unlockRead(stamp);
             Reference.reachabilityFence(this); // no cleaning while the native call runs
         }
+        return Native.ascii(signature);
     }
 
     /** Signs a query string (no {@code ?}), percent-decoded first: {@code signQuery(query, SignedForm.DECODED)}. */
@@ -159,13 +170,15 @@ public final class SigningKey implements AutoCloseable {
     public String signQuery(String query, SignedForm form) {
         byte[] bytes = utf8(query, "query");
         int code = form(form);
+        byte[] signature = new byte[SIGNATURE_LENGTH];
         long stamp = lock.readLock();
         try {
-            return Native.signQuery(address(), bytes, code);
+            Native.signQuery(address(), bytes, code, signature);
         } finally {
             lock.unlockRead(stamp);
             Reference.reachabilityFence(this);
         }
+        return Native.ascii(signature);
     }
 
     /** Signs the query of a URL or path-and-query, percent-decoded: {@code signUrl(url, SignedForm.DECODED)}. */
@@ -183,13 +196,15 @@ public final class SigningKey implements AutoCloseable {
     public String signUrl(String url, SignedForm form) {
         byte[] bytes = utf8(url, "url");
         int code = form(form);
+        byte[] signature = new byte[SIGNATURE_LENGTH];
         long stamp = lock.readLock();
         try {
-            return Native.signUrl(address(), bytes, code);
+            Native.signUrl(address(), bytes, code, signature);
         } finally {
             lock.unlockRead(stamp);
             Reference.reachabilityFence(this);
         }
+        return Native.ascii(signature);
     }
 
     /** Whether {@code signature} is this key's signature of {@code message} signed as given (constant time). */
@@ -292,13 +307,16 @@ public final class SigningKey implements AutoCloseable {
             System.arraycopy(part, 0, data, offset, part.length);
             offset += part.length;
         }
+        byte[] signature = new byte[SIGNATURE_LENGTH];
+        byte[] query;
         long stamp = lock.readLock();
         try {
-            return Native.buildQuery(address(), data, lengths, code);
+            query = Native.buildQuery(address(), data, lengths, code, signature);
         } finally {
             lock.unlockRead(stamp);
             Reference.reachabilityFence(this);
         }
+        return new SignedQuery(Native.ascii(query), Native.ascii(signature));
     }
 
     /** The headers for a request to {@code url}, its query signed percent-decoded. */

@@ -2,7 +2,6 @@ package unleashed.signer.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -16,17 +15,19 @@ import unleashed.signer.SigningKey;
 
 /**
  * Nanoseconds per signature: SigningKey (JNI over the C library) against javax.crypto.Mac, reused or keyed per
- * request, each producing the same base64 header value from a String query. JMH is not available here, so this is
- * a plain loop: each case is warmed up, then timed in several samples, and the median is printed. One run on a
- * noisy machine: read the ratios, not the absolute numbers.
+ * request, each making the same base64 header value from a String query.
+ *
+ * <p>JMH is not available here, so this is a plain loop, one run. The contenders are warmed up, then timed in many
+ * short windows (about 0.2 ms each, shorter than a scheduler time slice), taking turns so that a busy moment of a
+ * shared machine hits them all alike; it prints each one's median window and its fastest window. Read the ratios.
  *
  * <pre>java -cp build/unleashed-signer-0.1.0.jar:build/bench-classes unleashed.signer.bench.SignBenchmark</pre>
  */
 public final class SignBenchmark {
     private static final String KEY = "ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==";
-    private static final long WARMUP_NANOS = 1_500_000_000L;
-    private static final long SAMPLE_NANOS = 300_000_000L;
-    private static final int SAMPLES = 7;
+    private static final long WARMUP_NANOS = 2_000_000_000L;
+    private static final long WINDOW_NANOS = 200_000L;
+    private static final int ROUNDS = 2_000;
     private static final int MESSAGES = 16; // distinct messages of one size, so no result can be hoisted
 
     /** Runs an operation n times, returning something that depends on every result. */
@@ -37,38 +38,53 @@ public final class SignBenchmark {
 
     private static long sink;
 
-    private static double measure(Loop loop) throws Exception {
-        int n = 1_000;
+    /** Median and fastest window of each contender, in ns per call. */
+    private static Map<String, double[]> measure(Map<String, Loop> contenders) throws Exception {
+        List<Loop> loops = new ArrayList<>(contenders.values());
+        int[] batch = new int[loops.size()];
+        Arrays.fill(batch, 100);
         long end = System.nanoTime() + WARMUP_NANOS;
         while (System.nanoTime() < end) {
-            sink += loop.run(n);
+            for (int c = 0; c < loops.size(); c++) {
+                long t0 = System.nanoTime();
+                sink += loops.get(c).run(batch[c]);
+                double perCall = (double) (System.nanoTime() - t0) / batch[c];
+                batch[c] = (int) Math.max(10, Math.min(1_000_000, WINDOW_NANOS / Math.max(perCall, 1)));
+            }
         }
-        // Size a batch to about 1/10 of a sample.
-        long t0 = System.nanoTime();
-        sink += loop.run(n);
-        double estimate = (double) (System.nanoTime() - t0) / n;
-        int batch = (int) Math.max(1_000, Math.min(10_000_000, SAMPLE_NANOS / 10 / Math.max(estimate, 1)));
-        double[] samples = new double[SAMPLES];
-        for (int s = 0; s < SAMPLES; s++) {
-            long ops = 0;
-            long start = System.nanoTime();
-            long now;
-            do {
-                sink += loop.run(batch);
-                ops += batch;
-                now = System.nanoTime();
-            } while (now - start < SAMPLE_NANOS);
-            samples[s] = (double) (now - start) / ops;
+        double[][] windows = new double[loops.size()][ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            for (int c = 0; c < loops.size(); c++) {
+                long t0 = System.nanoTime();
+                sink += loops.get(c).run(batch[c]);
+                windows[c][r] = (double) (System.nanoTime() - t0) / batch[c];
+            }
         }
-        Arrays.sort(samples);
-        return samples[SAMPLES / 2];
+        Map<String, double[]> results = new LinkedHashMap<>();
+        int c = 0;
+        for (String name : contenders.keySet()) {
+            double[] w = windows[c++];
+            Arrays.sort(w);
+            results.put(name, new double[] {w[ROUNDS / 2], w[0]});
+        }
+        return results;
+    }
+
+    private static void print(String title, Map<String, double[]> results, String reference) {
+        double[] ref = results.get(reference);
+        System.out.printf("%n%s%n  %-38s %10s %10s %14s %14s%n", title, "", "median ns", "fastest ns",
+                "median/" + "Mac", "fastest/Mac");
+        for (Map.Entry<String, double[]> r : results.entrySet()) {
+            double[] v = r.getValue();
+            System.out.printf("  %-38s %10s %10.1f %10.1f %14.2f %14.2f%n", r.getKey(), "", v[0], v[1], v[0] / ref[0],
+                    v[1] / ref[1]);
+        }
     }
 
     private static String[] messages(int size) {
         String[] messages = new String[MESSAGES];
         for (int i = 0; i < MESSAGES; i++) {
-            String head = "customerCode=C" + Integer.toHexString(0x10 + i) + "&pageSize=200&x=";
-            StringBuilder message = new StringBuilder(head);
+            StringBuilder message = new StringBuilder("customerCode=C" + Integer.toHexString(0x10 + i) + "&x=");
             while (message.length() < size) {
                 message.append((char) ('a' + message.length() % 26));
             }
@@ -79,15 +95,14 @@ public final class SignBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        byte[] keyBytes = KEY.getBytes(UTF_8);
-        SecretKeySpec spec = new SecretKeySpec(keyBytes, "HmacSHA256");
+        SecretKeySpec spec = new SecretKeySpec(KEY.getBytes(UTF_8), "HmacSHA256");
         Base64.Encoder base64 = Base64.getEncoder();
         Mac reused = Mac.getInstance("HmacSHA256");
         reused.init(spec);
         Mac rekeyed = Mac.getInstance("HmacSHA256");
-        System.out.printf("java %s (%s), %s %s, %d processors%n", System.getProperty("java.version"),
-                System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf("java %s (%s), %s %s, %d processors; ratios are to the reused Mac (lower is faster)%n",
+                System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
+                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
 
         try (SigningKey key = new SigningKey(KEY)) {
             for (int size : new int[] {24, 128, 1024}) {
@@ -96,79 +111,86 @@ public final class SignBenchmark {
                 for (int i = 0; i < MESSAGES; i++) {
                     bytes[i] = messages[i].getBytes(UTF_8);
                     // Every contender must produce the same header value.
-                    String expected = base64.encodeToString(reused.doFinal(bytes[i]));
-                    if (!key.sign(messages[i]).equals(expected)) {
+                    if (!key.sign(messages[i]).equals(base64.encodeToString(reused.doFinal(bytes[i])))) {
                         throw new AssertionError("SigningKey and Mac disagree on " + messages[i]);
                     }
                 }
-                Map<String, Loop> cases = new LinkedHashMap<>();
-                cases.put("SigningKey.sign(String)", n -> {
+                Map<String, Loop> contenders = new LinkedHashMap<>();
+                contenders.put("SigningKey.sign(String)", n -> {
                     long s = 0;
                     for (int i = 0; i < n; i++) {
                         s += key.sign(messages[i & (MESSAGES - 1)]).charAt(43);
                     }
                     return s;
                 });
-                cases.put("SigningKey.sign(byte[])", n -> {
+                contenders.put("SigningKey.sign(byte[])", n -> {
                     long s = 0;
                     for (int i = 0; i < n; i++) {
                         s += key.sign(bytes[i & (MESSAGES - 1)]).charAt(43);
                     }
                     return s;
                 });
-                cases.put("Mac reused (doFinal)", n -> {
+                contenders.put("Mac reused: doFinal", n -> {
                     long s = 0;
                     for (int i = 0; i < n; i++) {
-                        s += base64.encodeToString(reused.doFinal(messages[i & (MESSAGES - 1)].getBytes(UTF_8))).charAt(43);
+                        byte[] mac = reused.doFinal(messages[i & (MESSAGES - 1)].getBytes(UTF_8));
+                        s += base64.encodeToString(mac).charAt(43);
                     }
                     return s;
                 });
-                cases.put("Mac keyed per request (init)", n -> {
+                contenders.put("Mac keyed per request: init, doFinal", n -> {
                     long s = 0;
                     for (int i = 0; i < n; i++) {
                         rekeyed.init(spec);
-                        s += base64.encodeToString(rekeyed.doFinal(messages[i & (MESSAGES - 1)].getBytes(UTF_8))).charAt(43);
+                        byte[] mac = rekeyed.doFinal(messages[i & (MESSAGES - 1)].getBytes(UTF_8));
+                        s += base64.encodeToString(mac).charAt(43);
                     }
                     return s;
                 });
-                cases.put("Mac.getInstance + init per request", n -> {
+                contenders.put("Mac.getInstance, init, doFinal", n -> {
                     long s = 0;
                     for (int i = 0; i < n; i++) {
-                        Mac mac = Mac.getInstance("HmacSHA256");
-                        mac.init(spec);
-                        s += base64.encodeToString(mac.doFinal(messages[i & (MESSAGES - 1)].getBytes(UTF_8))).charAt(43);
+                        Mac fresh = Mac.getInstance("HmacSHA256");
+                        fresh.init(spec);
+                        byte[] mac = fresh.doFinal(messages[i & (MESSAGES - 1)].getBytes(UTF_8));
+                        s += base64.encodeToString(mac).charAt(43);
                     }
                     return s;
                 });
-                Map<String, Double> results = new LinkedHashMap<>();
-                for (Map.Entry<String, Loop> c : cases.entrySet()) {
-                    results.put(c.getKey(), measure(c.getValue()));
-                }
-                double ours = results.get("SigningKey.sign(String)");
-                System.out.printf("%n%d-byte query%n", size);
-                for (Map.Entry<String, Double> r : results.entrySet()) {
-                    System.out.printf("  %-36s %8.1f ns   %5.2fx SigningKey.sign(String)%n", r.getKey(), r.getValue(),
-                            r.getValue() / ours);
-                }
+                print(size + "-byte query, + base64", measure(contenders), "Mac reused: doFinal");
             }
 
-            // Building a typical query and signing it, in one JNI call.
-            List<Map.Entry<String, String>> params = new ArrayList<>(List.of(
-                    Map.entry("orderStatus", "Completed,Backordered"), Map.entry("customerName", "Acme & Sons"),
-                    Map.entry("modifiedSince", "2024-01-01T00:00:00"), Map.entry("pageSize", "200"),
-                    Map.entry("page", "1")));
+            // Building a typical query (5 parameters, a space and an & to encode) and signing it, in one JNI call,
+            // against signing the same query once built.
+            List<Map.Entry<String, String>> params = List.of(Map.entry("orderStatus", "Completed,Backordered"),
+                    Map.entry("customerName", "Acme & Sons"), Map.entry("modifiedSince", "2024-01-01T00:00:00"),
+                    Map.entry("pageSize", "200"), Map.entry("page", "1"));
             SignedQuery built = key.buildQuery(params);
-            double build = measure(n -> {
+            Map<String, Loop> contenders = new LinkedHashMap<>();
+            contenders.put("SigningKey.buildQuery (5 parameters)", n -> {
                 long s = 0;
                 for (int i = 0; i < n; i++) {
                     s += key.buildQuery(params).signature().charAt(43);
                 }
                 return s;
             });
-            System.out.printf("%nbuildQuery, 5 parameters (%d-byte query): %.1f ns%n", built.query().length(), build);
-        } catch (GeneralSecurityException e) {
-            throw new AssertionError(e);
+            contenders.put("SigningKey.signQuery(the built query)", n -> {
+                long s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += key.signQuery(built.query()).charAt(43);
+                }
+                return s;
+            });
+            contenders.put("Mac reused: doFinal(the built query)", n -> {
+                long s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += base64.encodeToString(reused.doFinal(built.query().getBytes(UTF_8))).charAt(43);
+                }
+                return s;
+            });
+            print("building " + built.query().length() + "-byte query", measure(contenders),
+                    "Mac reused: doFinal(the built query)");
         }
-        System.out.println(sink == 42 ? "" : "(done)");
+        System.out.println(sink == 42 ? "" : "");
     }
 }

@@ -55,8 +55,12 @@ public final class RequestSigner {
 
     /**
      * Sets {@code builder}'s URI to {@code uri} and sets the Unleashed headers (replacing any already set),
-     * signing {@code uri.getRawQuery()}: the query as {@link java.net.http.HttpClient} sends it, the empty string
-     * if there is none.
+     * signing the URI's raw query, {@code getRawQuery()}: the query exactly as it goes on the wire, the empty
+     * string if there is none.
+     *
+     * <p>A URI holding non-ASCII characters (which {@code java.net.URI} allows unencoded) is first replaced by
+     * its {@link URI#toASCIIString() ASCII form}, the one {@link java.net.http.HttpClient} sends (NFC-normalised
+     * UTF-8, percent-encoded), so that the query signed is the query sent.
      *
      * @return {@code builder}, to go on with the method and body
      * @throws UnleashedException if the query has a malformed {@code %} escape and the form is DECODED
@@ -65,11 +69,21 @@ public final class RequestSigner {
     public HttpRequest.Builder sign(HttpRequest.Builder builder, URI uri) {
         Objects.requireNonNull(builder, "builder must not be null");
         Objects.requireNonNull(uri, "uri must not be null");
-        String query = uri.getRawQuery();
+        URI wire = isAscii(uri.toString()) ? uri : URI.create(uri.toASCIIString());
+        String query = wire.getRawQuery();
         String signature = key.signQuery(query == null ? "" : query, form);
-        builder.uri(uri);
+        builder.uri(wire);
         headers(apiId, signature, clientType).forEach(builder::setHeader);
         return builder;
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A new request builder for {@code uri}, signed: {@code sign(HttpRequest.newBuilder(), uri)}. */

@@ -162,6 +162,26 @@ class HttpClientTest {
     }
 
     @Test
+    void aUriWithUnencodedNonAsciiIsSignedAsSent() throws Exception {
+        // java.net.URI keeps non-ASCII characters unencoded in getRawQuery(); HttpClient sends them NFC-normalised
+        // and percent-encoded, and that is what must be signed, in both forms. "e\u0301" is a decomposed é.
+        try (SigningKey key = new SigningKey(E2E.key())) {
+            for (SignedForm form : SignedForm.values()) {
+                RequestSigner signer = new RequestSigner(key, E2E.apiId(), E2E.clientType(), form);
+                URI base = MOCKS.get(form).base();
+                for (String query : List.of("customerName=Café Zoë", "customerName=Cafe\u0301", "q=東京&x=1")) {
+                    URI uri = new URI("http", null, base.getHost(), base.getPort(), "/Customers", query, null);
+                    assertTrue(!uri.getRawQuery().chars().allMatch(c -> c < 0x80), "the URI was encoded already");
+                    HttpResponse<String> response = send(signer.newRequest(uri).build());
+                    assertEquals(200, response.statusCode(), form + " " + query);
+                    String sent = fields(response.body()).get("target").replaceFirst("^[^?]*\\?", "");
+                    assertTrue(sent.matches("[\\x21-\\x7e]*"), "not percent-encoded on the wire: " + sent);
+                }
+            }
+        }
+    }
+
+    @Test
     void aRequestWithoutQuerySignsTheEmptyString() throws Exception {
         try (SigningKey key = new SigningKey(E2E.key())) {
             for (SignedForm form : SignedForm.values()) {

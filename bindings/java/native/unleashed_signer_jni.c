@@ -154,12 +154,25 @@ JNIEXPORT jlong JNICALL Java_unleashed_signer_Native_keyAlloc(JNIEnv *env, jclas
 JNIEXPORT jint JNICALL Java_unleashed_signer_Native_keyInit(JNIEnv *env, jclass cls, jlong key, jbyteArray secret,
                                                             jint format) {
     (void)cls;
-    pinned s = pin_prepare(env, secret);
-    if (!pin_begin(env, &s)) {
-        return UNLEASHED_OK; /* the pending OutOfMemoryError is thrown on return */
+    size_t len = (size_t)(*env)->GetArrayLength(env, secret);
+    jboolean is_copy = JNI_FALSE;
+    jbyte *bytes = NULL;
+    if (len > 0) {
+        bytes = (*env)->GetPrimitiveArrayCritical(env, secret, &is_copy);
+        if (bytes == NULL) {
+            return UNLEASHED_OK; /* the pending OutOfMemoryError is thrown on return */
+        }
     }
-    unleashed_status status = unleashed_key_init(key_at(key), chars(&s), s.len, (unleashed_key_format)format);
-    pin_end(env, &s);
+    unleashed_status status = unleashed_key_init(key_at(key), (const char *)bytes, len, (unleashed_key_format)format);
+    if (bytes != NULL) {
+        if (is_copy) { /* HotSpot pins instead of copying; a JVM that copied would free the secret unwiped */
+            volatile jbyte *copy = bytes;
+            for (size_t i = 0; i < len; i++) {
+                copy[i] = 0;
+            }
+        }
+        (*env)->ReleasePrimitiveArrayCritical(env, secret, bytes, JNI_ABORT);
+    }
     return (jint)status;
 }
 

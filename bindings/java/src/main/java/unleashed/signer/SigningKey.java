@@ -108,7 +108,7 @@ public final class SigningKey implements AutoCloseable {
         }
     }
 
-    /** Wipes and frees the native storage: run once, by {@link #close()} or by the cleaner. Holds no reference to the key. */
+    /** Wipes and frees the native storage, once: from {@link #close()} or the cleaner. Holds no key reference. */
     private static final class Storage implements Runnable {
         private final long address;
 

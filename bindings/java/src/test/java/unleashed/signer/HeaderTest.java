@@ -71,7 +71,8 @@ class HeaderTest {
     @Test
     void oneVersionEverywhere() {
         String cargo = String.join("\n", TestData.lines("Cargo.toml"));
-        Matcher workspace = Pattern.compile("(?s)\\[workspace\\.package\\][^\\[]*?\\nversion = \"([^\"]+)\"").matcher(cargo);
+        Matcher workspace =
+                Pattern.compile("(?s)\\[workspace\\.package\\][^\\[]*?\\nversion = \"([^\"]+)\"").matcher(cargo);
         assertTrue(workspace.find(), "no [workspace.package] version in Cargo.toml");
         String version = workspace.group(1);
         Map<String, String> parts = matches("^#define UNLEASHED_VERSION_(MAJOR|MINOR|PATCH) ([0-9]+)$");

@@ -186,7 +186,8 @@ class HttpClientTest {
         try (SigningKey key = new SigningKey(E2E.key())) {
             for (SignedForm form : SignedForm.values()) {
                 RequestSigner signer = new RequestSigner(key, E2E.apiId(), E2E.clientType(), form);
-                HttpResponse<String> response = send(signer.newRequest(MOCKS.get(form).base().resolve("Customers")).build());
+                URI uri = MOCKS.get(form).base().resolve("Customers");
+                HttpResponse<String> response = send(signer.newRequest(uri).build());
                 assertEquals(200, response.statusCode(), form.toString());
                 assertEquals("", fields(response.body()).get("message"));
             }

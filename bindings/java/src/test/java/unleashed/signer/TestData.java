@@ -101,7 +101,8 @@ final class TestData {
     }
 
     /** testdata/e2e_cases.txt: the made-up credentials and the queries, each a list of (name, value). */
-    record E2e(String key, String otherKey, String apiId, String clientType, List<List<Map.Entry<String, String>>> cases) {}
+    record E2e(String key, String otherKey, String apiId, String clientType,
+            List<List<Map.Entry<String, String>>> cases) {}
 
     static E2e e2e() {
         String key = null, otherKey = null, apiId = null, clientType = null;
@@ -120,7 +121,8 @@ final class TestData {
                     List<Map.Entry<String, String>> params = new ArrayList<>();
                     for (String pair : f[1].split(",")) {
                         String[] nameValue = pair.split(":", -1);
-                        params.add(Map.entry(new String(hex(nameValue[0]), UTF_8), new String(hex(nameValue[1]), UTF_8)));
+                        String name = new String(hex(nameValue[0]), UTF_8);
+                        params.add(Map.entry(name, new String(hex(nameValue[1]), UTF_8)));
                     }
                     cases.add(params);
                 }

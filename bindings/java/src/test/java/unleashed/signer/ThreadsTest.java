@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** One key, eight threads. */
 class ThreadsTest {
-    private static final String KEY = "ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==";
+    private static final String KEY = TestData.e2e().key(); // made up, as every key in testdata/
     private static final int THREADS = 8;
     private static final int ROUNDS = 2_000;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * storage's non-zero bytes), in the real close path, between unleashed_key_clear and free.
  */
 class WipeTest {
-    private static final String KEY = "ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==";
+    private static final String KEY = TestData.e2e().key(); // made up, as every key in testdata/
 
     /** Address of each storage released while the hook is set, and its non-zero bytes just before free. */
     private final Map<Long, Integer> released = new ConcurrentHashMap<>();

@@ -24,7 +24,8 @@ import unleashed.signer.SigningKey;
  * <pre>java -cp build/unleashed-signer-0.1.0.jar:build/bench-classes unleashed.signer.bench.SignBenchmark</pre>
  */
 public final class SignBenchmark {
-    private static final String KEY = "ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==";
+    private static final String KEY = // made up, as in the README
+            "ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==";
     private static final long WARMUP_NANOS = 2_000_000_000L;
     private static final long WINDOW_NANOS = 200_000L;
     private static final int ROUNDS = 2_000;

@@ -50,7 +50,8 @@ execFileSync(process.env.CC ?? 'cc', [
 for (const name of ['LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(repo, name), join(here, name));
 
 rmSync(join(here, 'lib'), { recursive: true, force: true });
-execFileSync(process.execPath, [join(here, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', here], { stdio: 'inherit' });
+const tsc = join(here, 'node_modules', 'typescript', 'bin', 'tsc');
+execFileSync(process.execPath, [tsc, '-p', here], { stdio: 'inherit' });
 // The ESM entry point re-exports the CommonJS one, so both share one module instance (and one set of classes).
 const names = Object.keys(createRequire(import.meta.url)(join(here, 'lib', 'index.js'))).filter((n) => n !== 'default');
 writeFileSync(join(here, 'lib', 'index.mjs'),

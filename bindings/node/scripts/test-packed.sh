@@ -35,7 +35,8 @@ npm install --silent --no-audit --no-fund --prefer-offline "$tarball" \
 
 echo "-- the one-liner, in $project"
 ours=$(node -e "const {SigningKey}=require('unleashed-signer'); console.log(new SigningKey('made-up-key').sign('customerCode=ACME'))")
-theirs=$(node -e "console.log(require('node:crypto').createHmac('sha256', 'made-up-key').update('customerCode=ACME').digest('base64'))")
+theirs=$(node -e "const {createHmac} = require('node:crypto');
+console.log(createHmac('sha256', 'made-up-key').update('customerCode=ACME').digest('base64'))")
 echo "$ours"
 if [[ "$ours" != "$theirs" || ${#ours} -ne 44 ]]; then
     echo "the one-liner printed '$ours'; node:crypto computes '$theirs'" >&2

@@ -186,13 +186,15 @@ export class SigningKey {
 
     /** Signs `message` exactly as given (a string's UTF-8 bytes): the base64 HMAC-SHA256, 44 characters. */
     sign(message: string | Uint8Array): string {
-        return signature(native.sign(this.#storage, bytes(message, 'the message')), 'SigningKey.sign()', this.#disposed);
+        const result = native.sign(this.#storage, bytes(message, 'the message'));
+        return signature(result, 'SigningKey.sign()', this.#disposed);
     }
 
     /** Signs a query string (no `?`) in the given form (`'decoded'` percent-decodes it first). */
     signQuery(query: string | Uint8Array, options?: FormOptions): string {
         const form = formOf(options);
-        return signature(native.signQuery(this.#storage, bytes(query, 'the query'), form), 'SigningKey.signQuery()', this.#disposed);
+        const result = native.signQuery(this.#storage, bytes(query, 'the query'), form);
+        return signature(result, 'SigningKey.signQuery()', this.#disposed);
     }
 
     /**
@@ -201,7 +203,8 @@ export class SigningKey {
      */
     signUrl(url: string | URL | Uint8Array, options?: FormOptions): string {
         const form = formOf(options);
-        return signature(native.signUrl(this.#storage, urlBytes(url, 'the URL'), form), 'SigningKey.signUrl()', this.#disposed);
+        const result = native.signUrl(this.#storage, urlBytes(url, 'the URL'), form);
+        return signature(result, 'SigningKey.signUrl()', this.#disposed);
     }
 
     /** Whether `signature` is this key's signature of `message`, signed as given; compared in constant time. */

@@ -41,7 +41,8 @@ for (const form of ['decoded', 'wire']) {
             });
 
             test(`case ${index + 1}: the wrong key gives 403`, async () => {
-                const unleashed = unleashedFetch({ apiId, key: e2e['other-key'], clientType, baseUrl: mock.baseUrl, form });
+                const key = e2e['other-key'];
+                const unleashed = unleashedFetch({ apiId, key, clientType, baseUrl: mock.baseUrl, form });
                 const { query } = new SigningKey(e2e.key).buildQuery(params, { form });
                 const response = await unleashed(`/Customers?${query}`);
                 assert.equal(response.status, 403);

@@ -45,6 +45,14 @@ package_args=()
 for crate in "${crates[@]}"; do package_args+=(-p "$crate"); done
 echo "-- cargo package: ${crates[*]}"
 rm -f "$CARGO_TARGET_DIR"/package/*.crate
+# Cargo (1.95) takes a registry package of a given name and version to be immutable: the temporary registry's core
+# of an earlier run stays unpacked in CARGO_HOME/registry/src/ and built in the target directory, and would be used
+# again for the dependent crates instead of this run's core. Removing our crates' unpacked sources and fingerprints
+# (caches only; it rebuilds our own crates, never the dependencies) makes every run check the current code.
+for crate in "${crates[@]}"; do
+    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$version"
+done
+rm -rf "$CARGO_TARGET_DIR"/debug/.fingerprint/unleashed-signer-*
 cargo package --locked --allow-dirty "${package_args[@]}"
 echo "-- cargo publish --dry-run: ${crates[*]}"
 cargo publish --dry-run --no-verify --locked --allow-dirty "${package_args[@]}"

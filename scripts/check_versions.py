@@ -85,6 +85,24 @@ def pattern(regex: str) -> Reader:
     return read
 
 
+# What `toml_dynamic` returns: the package takes the workspace version at build time instead of stating one.
+DERIVED = "<derived at build time>"
+
+
+def toml_dynamic(*keys: str) -> Reader:
+    """DERIVED when the list at `keys` names "version", e.g. toml_dynamic("project", "dynamic") for PEP 621."""
+
+    def read(text: str) -> str | None:
+        value: object = tomllib.loads(text)
+        for key in keys:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return DERIVED if isinstance(value, list) and "version" in value else None
+
+    return read
+
+
 def whole_file(text: str) -> str | None:
     """A file that holds nothing but the version (surrounding whitespace ignored)."""
     return text.strip() or None
@@ -97,12 +115,18 @@ class Source:
     glob: str
     read: Reader
     what: str
+    # For a DERIVED version: the file (under the runtime's directory) that reads Cargo.toml to set it. It must exist
+    # and mention Cargo.toml; what it computes is checked by that runtime's own build, not here.
+    derived_by: str | None = None
 
 
 # One row per runtime: the directory under bindings/, then every place its version may be stated. At least one
 # must be found; every one found must equal the workspace version. Adjust the paths here as packages move.
 RUNTIMES: dict[str, list[Source]] = {
-    "python": [Source("pyproject.toml", toml_value("project", "version"), "[project] version")],
+    "python": [
+        Source("pyproject.toml", toml_value("project", "version"), "[project] version"),
+        Source("pyproject.toml", toml_dynamic("project", "dynamic"), "[project] dynamic version", "setup.py"),
+    ],
     "node": [Source("package.json", json_value("version"), '"version"')],
     "dotnet": [Source("**/*.csproj", xml_element("Version"), "<Version>")],
     "php": [
@@ -111,6 +135,7 @@ RUNTIMES: dict[str, list[Source]] = {
                "HEADER_VERSION"),
     ],
     "java": [
+        Source("MANIFEST.MF", pattern(r"^Implementation-Version:\s*(\S+)\s*$"), "Implementation-Version"),
         Source("pom.xml", xml_element("version", top_level=True), "<project><version>"),
         Source("build.gradle*", pattern(r"""^\s*version\s*=\s*['"]([^'"]+)['"]"""), "version ="),
         Source("gradle.properties", pattern(r"^\s*version\s*=\s*(\S+)"), "version="),
@@ -190,6 +215,21 @@ class Checker:
         else:
             self.problems.append(f"CHANGELOG.md: no '## [{self.expected}]' section for the workspace version")
 
+    def derived(self, directory: Path, path: Path, source: Source) -> None:
+        by = directory / source.derived_by if source.derived_by else None
+        if by is None or not by.is_file():
+            self.problems.append(
+                f"{self.rel(path)}: {source.what} is set at build time, but "
+                f"{self.rel(by) if by else 'no file'} that should read it from Cargo.toml is missing"
+            )
+        elif "Cargo.toml" not in by.read_text(encoding="utf-8"):
+            self.problems.append(
+                f"{self.rel(path)}: {source.what} is set at build time by {self.rel(by)}, "
+                "which does not read Cargo.toml"
+            )
+        else:
+            self.checked.append(f"{self.rel(path)} ({source.what}): taken from Cargo.toml by {self.rel(by)}")
+
     def runtimes(self) -> None:
         bindings = self.root / "bindings"
         if not bindings.is_dir():
@@ -212,7 +252,10 @@ class Checker:
                     except (ValueError, ElementTree.ParseError) as error:
                         self.problems.append(f"{self.rel(path)}: cannot read {source.what}: {error}")
                         continue
-                    if version is not None:
+                    if version == DERIVED:
+                        found += 1
+                        self.derived(directory, path, source)
+                    elif version is not None:
                         found += 1
                         self.compare(path, source.what, version)
             if not found:

@@ -111,6 +111,17 @@ class CheckVersionsTest(unittest.TestCase):
         self.assertIn("bindings/java/gradle.properties", problems[0])
         self.assertIn("1.3.0", problems[0])
 
+    def test_a_version_derived_from_cargo_toml_passes_only_with_its_reader(self) -> None:
+        self.write("bindings/python/pyproject.toml", '[project]\nname = "unleashed-signer"\ndynamic = ["version"]\n')
+        missing_reader = "bindings/python/setup.py that should read it from Cargo.toml is missing"
+        self.assertIn(missing_reader, "\n".join(self.problems()))
+        setup = self.write("bindings/python/setup.py", "setup(version=read('Cargo.toml'))\n")
+        checker = check_versions.check(self.root)
+        self.assertEqual(checker.problems, [])
+        self.assertIn("taken from Cargo.toml by bindings/python/setup.py", "\n".join(checker.checked))
+        setup.write_text("setup(version='1.2.3')\n", encoding="utf-8")
+        self.assertIn("does not read Cargo.toml", "\n".join(self.problems()))
+
     def test_an_unreadable_package_file_fails(self) -> None:
         self.write("bindings/node/package.json", '{"version": ')
         self.assertIn("bindings/node/package.json: cannot read", "\n".join(self.problems()))

@@ -95,11 +95,25 @@ final class Native
     public const HEADER_CLIENT_TYPE = 'client-type';
 
     private static ?FFI $ffi = null;
+    /** @var array<string, FFI\CType> C types parsed once per request: parsing a type costs more than a call */
+    private static array $types = [];
 
     /** The library's FFI object, loaded from this package's lib/ directory on first use. */
     public static function ffi(): FFI
     {
         return self::$ffi ??= self::load();
+    }
+
+    /** The C type named `$c` (`'size_t'`, `'char *'`), parsed once. */
+    public static function type(string $c): FFI\CType
+    {
+        return self::$types[$c] ??= self::ffi()->type($c);
+    }
+
+    /** The C type `$element[$length]`, its element type parsed once. */
+    public static function arrayType(string $element, int $length): FFI\CType
+    {
+        return FFI::arrayType(self::type($element), [$length]);
     }
 
     /** The path of the shared library this package ships, next to src/. */

@@ -42,9 +42,9 @@ final class SigningKey
         if ($size <= 0 || $size % 8 !== 0) {
             throw new \LogicException("unleashed_key_size() is $size, not a multiple of 8: library and binding disagree");
         }
-        $this->storage = $this->ffi->new('uint64_t[' . intdiv($size, 8) . ']');
-        $this->key = $this->ffi->cast('struct unleashed_key *', FFI::addr($this->storage));
-        $this->out = $this->ffi->new('char[' . (Native::SIGNATURE_LEN + 1) . ']');
+        $this->storage = $this->ffi->new(Native::arrayType('uint64_t', intdiv($size, 8)));
+        $this->key = $this->ffi->cast(Native::type('struct unleashed_key *'), FFI::addr($this->storage));
+        $this->out = $this->ffi->new(Native::arrayType('char', Native::SIGNATURE_LEN + 1));
         Native::check($this->ffi->unleashed_key_init($this->key, $key, \strlen($key), $format->value));
     }
 
@@ -132,9 +132,9 @@ final class SigningKey
 
         // The parameters are copied into C memory: a C struct cannot point into a PHP string.
         $count = \count($list);
-        $bytes = $this->ffi->new('char[' . max(1, $total) . ']');
-        $params = $count > 0 ? $this->ffi->new("unleashed_param[$count]") : null;
-        $at = $this->ffi->cast('char *', FFI::addr($bytes));
+        $bytes = $this->ffi->new(Native::arrayType('char', max(1, $total)));
+        $params = $count > 0 ? $this->ffi->new(Native::arrayType('unleashed_param', $count)) : null;
+        $at = $this->ffi->cast(Native::type('char *'), FFI::addr($bytes));
         foreach ($list as $i => [$name, $value]) {
             $params[$i]->name = $at;
             $params[$i]->name_len = \strlen($name);
@@ -146,9 +146,9 @@ final class SigningKey
 
         // Exactly enough when nothing needs escaping; otherwise the library reports the whole size and we retry once.
         $capacity = max(1, $total + 2 * $count);
-        $needed = $this->ffi->new('size_t');
+        $needed = $this->ffi->new(Native::type('size_t'));
         for ($attempt = 0; ; $attempt++) {
-            $query = $this->ffi->new('char[' . $capacity . ']');
+            $query = $this->ffi->new(Native::arrayType('char', $capacity));
             $status = $this->ffi->unleashed_build_query(
                 $this->key, $params, $count, $form->value, $query, $capacity, FFI::addr($needed), $this->out,
                 Native::SIGNATURE_LEN + 1,

@@ -155,6 +155,23 @@ final class Native
         self::check(self::ffi()->unleashed_client_type_validate($clientType, \strlen($clientType)));
     }
 
+    /** The FFI scope {@see scopeHeader()} declares, for `ffi.preload`. */
+    public const SCOPE = 'UNLEASHED_SIGNER';
+
+    /**
+     * A header for php.ini's `ffi.preload`: the declarations, this package's library by absolute path, and the scope
+     * {@see ffi()} looks for first, so that no request parses the declarations again (bin/unleashed-signer-ffi-header
+     * prints it).
+     */
+    public static function scopeHeader(): string
+    {
+        $path = realpath(self::libraryPath());
+        if ($path === false) {
+            throw new \LogicException(self::missing());
+        }
+        return '#define FFI_SCOPE "' . self::SCOPE . "\"\n#define FFI_LIB \"" . addcslashes($path, '"\\') . "\"\n" . self::CDEF . "\n";
+    }
+
     private static function load(): FFI
     {
         if (!\extension_loaded('ffi')) {
@@ -163,21 +180,38 @@ final class Native
                 . 'enable it in php.ini',
             );
         }
-        $path = self::libraryPath();
-        if (!\is_file($path)) {
-            throw new \LogicException(
-                "unleashed/signer's C library is missing from $path: build it with bindings/php/build.sh "
-                . '(or reinstall the package, which ships it)',
-            );
+        try {
+            // Declared at server start by ffi.preload: nothing to parse.
+            $ffi = FFI::scope(self::SCOPE);
+        } catch (FFI\Exception) {
+            $path = self::libraryPath();
+            if (!\is_file($path)) {
+                throw new \LogicException(self::missing());
+            }
+            try {
+                $ffi = FFI::cdef(self::CDEF, $path);
+            } catch (FFI\Exception $e) {
+                throw new \LogicException(
+                    "unleashed/signer cannot use FFI ({$e->getMessage()}): under php-fpm, preload this package "
+                    . '(ffi.enable=preload with opcache.preload, see its README) or set ffi.enable=true',
+                    0,
+                    $e,
+                );
+            }
         }
-        $ffi = FFI::cdef(self::CDEF, $path);
         $version = $ffi->unleashed_version();
         if ($version !== self::HEADER_VERSION) {
             throw new \LogicException(
-                "$path is version $version but this binding was written for " . self::HEADER_VERSION
+                self::libraryPath() . " is version $version but this binding was written for " . self::HEADER_VERSION
                 . ': rebuild the library from the same checkout (bindings/php/build.sh)',
             );
         }
         return $ffi;
+    }
+
+    private static function missing(): string
+    {
+        return "unleashed/signer's C library is missing from " . self::libraryPath()
+            . ': build it with bindings/php/build.sh (or reinstall the package, which ships it)';
     }
 }

@@ -110,6 +110,22 @@ final class Native
         return self::$types[$c] ??= self::ffi()->type($c);
     }
 
+    /**
+     * The type of key storage: `uint64_t[unleashed_key_size() / 8]`, raw memory of the size the library asks for,
+     * aligned to 8 (FFI::new zero-fills it). Computed once per request.
+     */
+    public static function keyStorageType(): FFI\CType
+    {
+        if (!isset(self::$types['key storage'])) {
+            $size = self::ffi()->unleashed_key_size();
+            if ($size <= 0 || $size % 8 !== 0) {
+                throw new \LogicException("unleashed_key_size() is $size, not a multiple of 8: the library is broken");
+            }
+            self::$types['key storage'] = self::arrayType('uint64_t', intdiv($size, 8));
+        }
+        return self::$types['key storage'];
+    }
+
     /** The C type `$element[$length]`, its element type parsed once. */
     public static function arrayType(string $element, int $length): FFI\CType
     {

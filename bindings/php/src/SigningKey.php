@@ -28,6 +28,8 @@ final class SigningKey
     /** `char[UNLEASHED_SIGNATURE_BUFFER_LEN]`: where the library writes each signature. */
     private readonly CData $out;
     private bool $cleared = false;
+    /** `size_t`: where unleashed_build_query reports the query's whole size (allocated on first use). */
+    private ?CData $needed = null;
 
     /**
      * Prepares `$key` (the API key text from Unleashed's API Access page, by default).
@@ -38,13 +40,9 @@ final class SigningKey
     public function __construct(#[\SensitiveParameter] string $key, KeyFormat $format = KeyFormat::Text)
     {
         $this->ffi = Native::ffi();
-        $size = $this->ffi->unleashed_key_size();
-        if ($size <= 0 || $size % 8 !== 0) {
-            throw new \LogicException("unleashed_key_size() is $size, not a multiple of 8: library and binding disagree");
-        }
-        $this->storage = $this->ffi->new(Native::arrayType('uint64_t', intdiv($size, 8)));
+        $this->storage = $this->ffi->new(Native::keyStorageType());
         $this->key = $this->ffi->cast(Native::type('struct unleashed_key *'), FFI::addr($this->storage));
-        $this->out = $this->ffi->new(Native::arrayType('char', Native::SIGNATURE_LEN + 1));
+        $this->out = $this->ffi->new(Native::type('char[' . (Native::SIGNATURE_LEN + 1) . ']'));
         Native::check($this->ffi->unleashed_key_init($this->key, $key, \strlen($key), $format->value));
     }
 
@@ -130,33 +128,36 @@ final class SigningKey
             $list[] = $pair;
         }
 
-        // The parameters are copied into C memory: a C struct cannot point into a PHP string.
+        // The parameters are copied into C memory (a C struct cannot point into a PHP string), followed by room for
+        // the query: exactly enough when nothing needs escaping. Otherwise the library reports the whole size it
+        // needs and the call is made once more with that.
         $count = \count($list);
-        $bytes = $this->ffi->new(Native::arrayType('char', max(1, $total)));
+        $capacity = max(1, $total + 2 * $count);
+        $buffer = $this->ffi->new(Native::arrayType('char', $total + $capacity));
         $params = $count > 0 ? $this->ffi->new(Native::arrayType('unleashed_param', $count)) : null;
-        $at = $this->ffi->cast(Native::type('char *'), FFI::addr($bytes));
+        $at = $buffer + 0;
         foreach ($list as $i => [$name, $value]) {
-            $params[$i]->name = $at;
-            $params[$i]->name_len = \strlen($name);
+            $param = $params[$i];
+            $param->name = $at;
+            $param->name_len = \strlen($name);
             $at = self::copy($at, $name);
-            $params[$i]->value = $at;
-            $params[$i]->value_len = \strlen($value);
+            $param->value = $at;
+            $param->value_len = \strlen($value);
             $at = self::copy($at, $value);
         }
-
-        // Exactly enough when nothing needs escaping; otherwise the library reports the whole size and we retry once.
-        $capacity = max(1, $total + 2 * $count);
-        $needed = $this->ffi->new(Native::type('size_t'));
-        for ($attempt = 0; ; $attempt++) {
+        $query = $at;
+        $needed = $this->needed ??= $this->ffi->new(Native::type('size_t'));
+        $neededAt = FFI::addr($needed);
+        $status = $this->ffi->unleashed_build_query(
+            $this->key, $params, $count, $form->value, $query, $capacity, $neededAt, $this->out, Native::SIGNATURE_LEN + 1,
+        );
+        if ($status === Status::BUFFER_TOO_SMALL && $needed->cdata > $capacity) {
+            $capacity = $needed->cdata;
             $query = $this->ffi->new(Native::arrayType('char', $capacity));
             $status = $this->ffi->unleashed_build_query(
-                $this->key, $params, $count, $form->value, $query, $capacity, FFI::addr($needed), $this->out,
+                $this->key, $params, $count, $form->value, $query, $capacity, $neededAt, $this->out,
                 Native::SIGNATURE_LEN + 1,
             );
-            if ($status !== Status::BUFFER_TOO_SMALL || $attempt > 0 || $needed->cdata <= $capacity) {
-                break;
-            }
-            $capacity = $needed->cdata;
         }
         $this->check($status);
         return new SignedQuery(FFI::string($query, $needed->cdata - 1), FFI::string($this->out, Native::SIGNATURE_LEN));

@@ -46,8 +46,10 @@ final class CurlSigner
         foreach ($this->key->headers($this->apiId, $this->clientType, $url, $this->form) as $name => $value) {
             $lines[] = "$name: $value";
         }
-        if (!curl_setopt($handle, \CURLOPT_URL, $url)
-            || !curl_setopt($handle, \CURLOPT_HTTPHEADER, [...$lines, ...$extraHeaders])) {
+        if (
+            !curl_setopt($handle, \CURLOPT_URL, $url)
+            || !curl_setopt($handle, \CURLOPT_HTTPHEADER, [...$lines, ...$extraHeaders])
+        ) {
             throw new \RuntimeException('curl_setopt failed: ' . curl_error($handle));
         }
     }

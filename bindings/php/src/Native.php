@@ -185,7 +185,9 @@ final class Native
         if ($path === false) {
             throw new \LogicException(self::missing());
         }
-        return '#define FFI_SCOPE "' . self::SCOPE . "\"\n#define FFI_LIB \"" . addcslashes($path, '"\\') . "\"\n" . self::CDEF . "\n";
+        return '#define FFI_SCOPE "' . self::SCOPE . "\"\n"
+            . '#define FFI_LIB "' . addcslashes($path, '"\\') . "\"\n"
+            . self::CDEF . "\n";
     }
 
     private static function load(): FFI

@@ -20,6 +20,9 @@ use FFI\CData;
  */
 final class SigningKey
 {
+    /** `UNLEASHED_SIGNATURE_BUFFER_LEN`: the 44 characters of a signature and the NUL the library writes. */
+    private const OUT_LEN = Native::SIGNATURE_LEN + 1;
+
     private readonly FFI $ffi;
     /** The key storage: `uint64_t[unleashed_key_size() / 8]`, zeroed by FFI and aligned to 8. */
     private readonly CData $storage;
@@ -42,7 +45,7 @@ final class SigningKey
         $this->ffi = Native::ffi();
         $this->storage = $this->ffi->new(Native::keyStorageType());
         $this->key = $this->ffi->cast(Native::type('struct unleashed_key *'), FFI::addr($this->storage));
-        $this->out = $this->ffi->new(Native::type('char[' . (Native::SIGNATURE_LEN + 1) . ']'));
+        $this->out = $this->ffi->new(Native::type('char[' . self::OUT_LEN . ']'));
         Native::check($this->ffi->unleashed_key_init($this->key, $key, \strlen($key), $format->value));
     }
 
@@ -59,7 +62,9 @@ final class SigningKey
      */
     public function sign(string $query): string
     {
-        return $this->signature($this->ffi->unleashed_sign($this->key, $query, \strlen($query), $this->out, Native::SIGNATURE_LEN + 1));
+        return $this->signature(
+            $this->ffi->unleashed_sign($this->key, $query, \strlen($query), $this->out, self::OUT_LEN),
+        );
     }
 
     /**
@@ -70,7 +75,14 @@ final class SigningKey
     public function signQuery(string $query, SignedForm $form = SignedForm::Decoded): string
     {
         return $this->signature(
-            $this->ffi->unleashed_sign_query($this->key, $query, \strlen($query), $form->value, $this->out, Native::SIGNATURE_LEN + 1),
+            $this->ffi->unleashed_sign_query(
+                $this->key,
+                $query,
+                \strlen($query),
+                $form->value,
+                $this->out,
+                self::OUT_LEN,
+            ),
         );
     }
 
@@ -83,21 +95,30 @@ final class SigningKey
     public function signUrl(string $url, SignedForm $form = SignedForm::Decoded): string
     {
         return $this->signature(
-            $this->ffi->unleashed_sign_url($this->key, $url, \strlen($url), $form->value, $this->out, Native::SIGNATURE_LEN + 1),
+            $this->ffi->unleashed_sign_url($this->key, $url, \strlen($url), $form->value, $this->out, self::OUT_LEN),
         );
     }
 
     /** Whether `$signature` is this key's signature of `$query` signed verbatim (compared in constant time). */
     public function verify(string $query, string $signature): bool
     {
-        return $this->matches($this->ffi->unleashed_verify($this->key, $query, \strlen($query), $signature, \strlen($signature)));
+        return $this->matches(
+            $this->ffi->unleashed_verify($this->key, $query, \strlen($query), $signature, \strlen($signature)),
+        );
     }
 
     /** Whether `$signature` is this key's signature of the URL's query in `$form` (compared in constant time). */
     public function verifyUrl(string $url, string $signature, SignedForm $form = SignedForm::Decoded): bool
     {
         return $this->matches(
-            $this->ffi->unleashed_verify_url($this->key, $url, \strlen($url), $form->value, $signature, \strlen($signature)),
+            $this->ffi->unleashed_verify_url(
+                $this->key,
+                $url,
+                \strlen($url),
+                $form->value,
+                $signature,
+                \strlen($signature),
+            ),
         );
     }
 
@@ -148,19 +169,17 @@ final class SigningKey
         $query = $at;
         $needed = $this->needed ??= $this->ffi->new(Native::type('size_t'));
         $neededAt = FFI::addr($needed);
-        $status = $this->ffi->unleashed_build_query(
-            $this->key, $params, $count, $form->value, $query, $capacity, $neededAt, $this->out, Native::SIGNATURE_LEN + 1,
-        );
+        $status = $this->build($params, $count, $form, $query, $capacity, $neededAt);
         if ($status === Status::BUFFER_TOO_SMALL && $needed->cdata > $capacity) {
             $capacity = $needed->cdata;
             $query = $this->ffi->new(Native::arrayType('char', $capacity));
-            $status = $this->ffi->unleashed_build_query(
-                $this->key, $params, $count, $form->value, $query, $capacity, $neededAt, $this->out,
-                Native::SIGNATURE_LEN + 1,
-            );
+            $status = $this->build($params, $count, $form, $query, $capacity, $neededAt);
         }
         $this->check($status);
-        return new SignedQuery(FFI::string($query, $needed->cdata - 1), FFI::string($this->out, Native::SIGNATURE_LEN));
+        return new SignedQuery(
+            FFI::string($query, $needed->cdata - 1),
+            FFI::string($this->out, Native::SIGNATURE_LEN),
+        );
     }
 
     /**
@@ -174,8 +193,12 @@ final class SigningKey
      * @return array<string, string> header name => value
      * @throws InvalidArgumentException for a malformed API id, client type or query
      */
-    public function headers(string $apiId, string $clientType, string $url, SignedForm $form = SignedForm::Decoded): array
-    {
+    public function headers(
+        string $apiId,
+        string $clientType,
+        string $url,
+        SignedForm $form = SignedForm::Decoded,
+    ): array {
         Native::validateApiId($apiId);
         Native::validateClientType($clientType);
         return [
@@ -230,6 +253,28 @@ final class SigningKey
         throw new \LogicException('a SigningKey cannot be unserialized');
     }
 
+    /** One unleashed_build_query call: the parameters to `$query`, the signature to {@see $out}. */
+    private function build(
+        ?CData $params,
+        int $count,
+        SignedForm $form,
+        CData $query,
+        int $capacity,
+        CData $neededAt,
+    ): int {
+        return $this->ffi->unleashed_build_query(
+            $this->key,
+            $params,
+            $count,
+            $form->value,
+            $query,
+            $capacity,
+            $neededAt,
+            $this->out,
+            self::OUT_LEN,
+        );
+    }
+
     private function signature(int $status): string
     {
         $this->check($status);
@@ -261,7 +306,9 @@ final class SigningKey
         if (\is_int($value) || $value instanceof \Stringable) {
             return (string) $value;
         }
-        throw new \InvalidArgumentException("a query parameter's $what must be a string or an integer, not " . get_debug_type($value));
+        throw new \InvalidArgumentException(
+            "a query parameter's $what must be a string or an integer, not " . get_debug_type($value),
+        );
     }
 
     /** Copies `$bytes` to `$at` and returns the pointer just past them. */

@@ -18,7 +18,7 @@ final class ClearTest extends TestCase
         $key = new SigningKey(self::KEY);
         $storage = self::storage($key);
         self::assertSame(\FFI::sizeof($storage), \FFI::sizeof(\FFI::cdef()->type('uint64_t')) * \count($storage));
-        self::assertNotSame(0, self::nonZeroBytes($storage), 'the prepared key is all zero: the test would prove nothing');
+        self::assertNotSame(0, self::nonZeroBytes($storage), 'the prepared key is all zero: this would prove nothing');
         $key->clear();
         self::assertSame(0, self::nonZeroBytes($storage));
     }

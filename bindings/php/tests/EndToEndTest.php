@@ -64,7 +64,7 @@ final class EndToEndTest extends TestCase
         $built = $key->buildQuery($pairs, $form);
         $url = $mock->url("SalesOrders?{$built->query}");
 
-        [$status, $body] = self::send(new CurlSigner($key, $credentials['api-id'], $credentials['client-type'], $form), $url);
+        [$status, $body] = self::send(self::signer($key, $form), $url);
         self::assertSame(200, $status, $body);
         self::assertStringContainsString("target /SalesOrders?{$built->query}\n", $body, 'curl changed the URL');
         // The signature the headers carry (of the URL) is the one build_query made (of the parameters).
@@ -79,7 +79,7 @@ final class EndToEndTest extends TestCase
         $mock = self::mock($form);
         $key = new SigningKey($credentials['other-key']);
         $url = $mock->url('SalesOrders?' . $key->buildQuery($pairs, $form)->query);
-        [$status, $body] = self::send(new CurlSigner($key, $credentials['api-id'], $credentials['client-type'], $form), $url);
+        [$status, $body] = self::send(self::signer($key, $form), $url);
         self::assertSame(403, $status);
         self::assertSame('', $body);
     }
@@ -95,7 +95,10 @@ final class EndToEndTest extends TestCase
             ['X-Request-Id: 42'],
         );
         self::assertSame(200, $status);
-        self::assertMatchesRegularExpression('/^header-names .*api-auth-id,api-auth-signature,client-type,Accept,Content-Type,X-Request-Id/m', $body);
+        self::assertMatchesRegularExpression(
+            '/^header-names .*api-auth-id,api-auth-signature,client-type,Accept,Content-Type,X-Request-Id/m',
+            $body,
+        );
     }
 
     /** @dataProvider cases */
@@ -117,6 +120,12 @@ final class EndToEndTest extends TestCase
         curl_setopt_array($handle, [CURLOPT_HTTPHEADER => $lines, CURLOPT_RETURNTRANSFER => true]);
         $body = curl_exec($handle);
         self::assertSame(200, curl_getinfo($handle, CURLINFO_RESPONSE_CODE), (string) $body);
+    }
+
+    private static function signer(SigningKey $key, SignedForm $form): CurlSigner
+    {
+        $credentials = Testdata::e2e()['credentials'];
+        return new CurlSigner($key, $credentials['api-id'], $credentials['client-type'], $form);
     }
 
     /**

@@ -49,7 +49,9 @@ final class HeaderTest extends TestCase
         $current = '';
         foreach (str_split($c) as $char) {
             $current .= $char;
-            $depth += match ($char) { '{' => 1, '}' => -1, default => 0 };
+            $depth += match ($char) {
+                '{' => 1, '}' => - 1, default => 0
+            };
             if ($char === ';' && $depth === 0) {
                 $declarations[] = trim($current);
                 $current = '';
@@ -88,10 +90,18 @@ final class HeaderTest extends TestCase
         }
         self::assertSame(
             Native::HEADER_VERSION,
-            "{$macros['UNLEASHED_VERSION_MAJOR']}.{$macros['UNLEASHED_VERSION_MINOR']}.{$macros['UNLEASHED_VERSION_PATCH']}",
+            implode('.', [
+                $macros['UNLEASHED_VERSION_MAJOR'],
+                $macros['UNLEASHED_VERSION_MINOR'],
+                $macros['UNLEASHED_VERSION_PATCH'],
+            ]),
         );
         foreach (['KEY_FORMAT' => KeyFormat::cases(), 'SIGNED_FORM' => SignedForm::cases()] as $prefix => $cases) {
-            $fromHeader = array_filter($macros, static fn (string $name): bool => str_starts_with($name, "UNLEASHED_{$prefix}_"), ARRAY_FILTER_USE_KEY);
+            $fromHeader = array_filter(
+                $macros,
+                static fn (string $name): bool => str_starts_with($name, "UNLEASHED_{$prefix}_"),
+                ARRAY_FILTER_USE_KEY,
+            );
             $fromPhp = [];
             foreach ($cases as $case) {
                 $fromPhp['UNLEASHED_' . $prefix . '_' . strtoupper($case->name)] = (string) $case->value;
@@ -118,7 +128,8 @@ final class HeaderTest extends TestCase
     {
         $cargo = (string) file_get_contents(Testdata::repo() . '/Cargo.toml');
         self::assertSame(1, preg_match('/^\[workspace\.package\]\nversion = "([^"]+)"/m', $cargo, $workspace));
-        $composer = json_decode((string) file_get_contents(\dirname(__DIR__) . '/composer.json'), true, flags: JSON_THROW_ON_ERROR);
+        $composerJson = (string) file_get_contents(\dirname(__DIR__) . '/composer.json');
+        $composer = json_decode($composerJson, true, flags: JSON_THROW_ON_ERROR);
         self::assertSame($workspace[1], $composer['version'], 'bindings/php/composer.json "version"');
         self::assertSame($workspace[1], Native::HEADER_VERSION);
         self::assertSame($workspace[1], SigningKey::libraryVersion());

@@ -25,7 +25,8 @@ final class PhpFpmConfigTest extends TestCase
         chmod(self::$dir, 0755); // opcache.preload_user reads the files below
         file_put_contents(self::$dir . '/ffi.h', Native::scopeHeader());
         file_put_contents(self::$dir . '/request.php', sprintf(
-            "<?php\nrequire %s;\n\$key = new Unleashed\\Signer\\SigningKey('%s');\necho \$key->signUrl('Customers?customerCode=ACME');\n",
+            "<?php\nrequire %s;\n\$key = new Unleashed\\Signer\\SigningKey('%s');\n"
+            . "echo \$key->signUrl('Customers?customerCode=ACME');\n",
             var_export(\dirname(__DIR__) . '/vendor/autoload.php', true),
             self::KEY,
         ));
@@ -45,7 +46,8 @@ final class PhpFpmConfigTest extends TestCase
             array_push($command, '-d', $setting);
         }
         $command[] = self::$dir . '/request.php';
-        $process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $io = [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']];
+        $process = proc_open($command, $io, $pipes);
         self::assertIsResource($process, 'cannot run php-cgi (Debian: php8.2-cgi)');
         $output = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
         proc_close($process);

@@ -17,26 +17,27 @@ final class ReadmeTest extends TestCase
     public static function setUpBeforeClass(): void
     {
         self::$dir = sys_get_temp_dir() . '/unleashed-php-readme-' . getmypid();
-        self::run_(['rm', '-rf', self::$dir]);
+        self::command(['rm', '-rf', self::$dir]);
         mkdir(self::$dir . '/package', 0755, true);
         mkdir(self::$dir . '/app');
     }
 
     public static function tearDownAfterClass(): void
     {
-        self::run_(['rm', '-rf', self::$dir]);
+        self::command(['rm', '-rf', self::$dir]);
     }
 
     /**
      * @param list<string> $command
      * @return array{int, string} exit status and output (stdout then stderr)
      */
-    private static function run_(array $command, ?string $cwd = null): array
+    private static function command(array $command, ?string $cwd = null): array
     {
         $env = ['PATH' => (string) getenv('PATH'), 'HOME' => self::$dir ?? sys_get_temp_dir(),
             'COMPOSER_HOME' => (self::$dir ?? sys_get_temp_dir()) . '/composer-home', 'COMPOSER_ALLOW_SUPERUSER' => '1',
             'COMPOSER_NO_INTERACTION' => '1'];
-        $process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, $cwd, $env);
+        $io = [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']];
+        $process = proc_open($command, $io, $pipes, $cwd, $env);
         if (!\is_resource($process)) {
             throw new \RuntimeException('cannot run ' . implode(' ', $command));
         }
@@ -50,21 +51,25 @@ final class ReadmeTest extends TestCase
         $text = (string) file_get_contents($file);
         $start = strpos($text, $heading);
         self::assertNotFalse($start, "$file has no '$heading'");
-        self::assertSame(1, preg_match('/```php\n(.*?)```.*?```text\n(.*?)```/s', $text, $m, 0, $start), "$file: no example under '$heading'");
+        $found = preg_match('/```php\n(.*?)```.*?```text\n(.*?)```/s', $text, $m, 0, $start);
+        self::assertSame(1, $found, "$file: no example under '$heading'");
         return [$m[1], $m[2]];
     }
 
     public function testTheArchiveIsACompletePackage(): string
     {
-        [$status, $output] = self::run_(
+        [$status, $output] = self::command(
             ['composer', 'archive', '--format=tar', '--dir=' . self::$dir, '--file=unleashed-signer'],
             \dirname(__DIR__),
         );
         self::assertSame(0, $status, $output);
-        [$status, $output] = self::run_(['tar', '-xf', self::$dir . '/unleashed-signer.tar', '-C', self::$dir . '/package']);
+        $archive = self::$dir . '/unleashed-signer.tar';
+        [$status, $output] = self::command(['tar', '-xf', $archive, '-C', self::$dir . '/package']);
         self::assertSame(0, $status, $output);
-        foreach (['composer.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'lib/libunleashed_signer.so',
-            'preload.php', 'bin/unleashed-signer-ffi-header', 'src/SigningKey.php'] as $file) {
+        foreach (
+            ['composer.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'lib/libunleashed_signer.so',
+            'preload.php', 'bin/unleashed-signer-ffi-header', 'src/SigningKey.php'] as $file
+        ) {
             self::assertFileExists(self::$dir . "/package/$file");
         }
         foreach (['tests', 'vendor', 'bench', 'phpunit.xml'] as $file) {
@@ -83,7 +88,7 @@ final class ReadmeTest extends TestCase
                 ['packagist.org' => false],
             ],
         ], JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES));
-        [$status, $output] = self::run_(['composer', 'install', '--no-progress'], self::$dir . '/app');
+        [$status, $output] = self::command(['composer', 'install', '--no-progress'], self::$dir . '/app');
         self::assertSame(0, $status, $output);
 
         $examples = [
@@ -92,7 +97,7 @@ final class ReadmeTest extends TestCase
         ];
         foreach ($examples as $i => [$code, $expected]) {
             file_put_contents(self::$dir . "/app/example$i.php", $code);
-            [$status, $output] = self::run_(['php', "example$i.php"], self::$dir . '/app');
+            [$status, $output] = self::command(['php', "example$i.php"], self::$dir . '/app');
             self::assertSame(0, $status, $output);
             self::assertSame($expected, $output);
         }

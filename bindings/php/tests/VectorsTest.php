@@ -26,8 +26,10 @@ final class VectorsTest extends TestCase
         foreach (Testdata::vectors() as [$kind, $format, , $form]) {
             $seen["$kind $format $form"] = true;
         }
-        foreach (['sign text -', 'sign raw -', 'sign base64 -', 'url text decoded', 'url text wire',
-            'query text decoded', 'query text wire'] as $combination) {
+        foreach (
+            ['sign text -', 'sign raw -', 'sign base64 -', 'url text decoded', 'url text wire',
+            'query text decoded', 'query text wire'] as $combination
+        ) {
             self::assertArrayHasKey($combination, $seen, "testdata/vectors.txt has no '$combination' vector");
         }
     }

@@ -2,14 +2,15 @@
 # The PHP binding (bindings/php), through the C library with PHP's FFI: PHPUnit runs every vector, bad input, the
 # key wiping, the FFI declarations against include/unleashed_signer.h (cc -E), ext-curl end to end against
 # testing/mock_unleashed.py, the php-fpm settings (through php-cgi) and the README examples from the package that
-# `composer archive` makes, installed by Composer. Everything comes from Debian's packages; Packagist is not used.
+# `composer archive` makes, installed by Composer; phpcs checks PSR-12. Everything comes from Debian's packages;
+# Packagist is not used.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 export COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_NO_INTERACTION=1
 
 # ext-ffi is part of php8.2-common, which php8.2-cli depends on.
-packages=(php8.2-cli php8.2-curl php8.2-cgi phpunit composer)
+packages=(php8.2-cli php8.2-curl php8.2-cgi phpunit composer php-codesniffer)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then
@@ -33,5 +34,7 @@ cd bindings/php
 echo "-- composer validate, composer dump-autoload (the package's own autoloader, from composer.json)"
 composer validate --quiet
 composer dump-autoload --dev --quiet
+echo "-- phpcs (PSR-12, phpcs.xml)"
+phpcs
 echo "-- phpunit"
 phpunit

@@ -2,8 +2,8 @@
 # The PHP binding (bindings/php), through the C library with PHP's FFI: PHPUnit runs every vector, bad input, the
 # key wiping, the FFI declarations against include/unleashed_signer.h (cc -E), ext-curl end to end against
 # testing/mock_unleashed.py, the php-fpm settings (through php-cgi) and the README examples from the package that
-# `composer archive` makes, installed by Composer; phpcs checks PSR-12. Everything comes from Debian's packages;
-# Packagist is not used.
+# `composer archive` makes, installed by Composer, and residue/scan.py over a PHP process after clear(); phpcs
+# checks PSR-12. Everything comes from Debian's packages; Packagist is not used.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"

@@ -35,7 +35,8 @@ final class CurlSigner
 
     /**
      * Sets `CURLOPT_URL` to `$url` and `CURLOPT_HTTPHEADER` to the signed headers followed by `$extraHeaders`
-     * (`"Name: value"` lines; curl keeps one header list per handle, so pass every other header here).
+     * (`"Name: value"` lines; curl keeps one header list per handle, so pass every other header here, but not the
+     * five it sets: curl would send both).
      *
      * @param list<string> $extraHeaders
      * @throws InvalidArgumentException when the query has a `%` not followed by two hex digits (Decoded form)

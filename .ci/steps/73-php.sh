@@ -28,7 +28,7 @@ php -r 'exit(extension_loaded("ffi") && extension_loaded("curl") ? 0 : 1);' || {
 }
 
 echo "-- the C library into bindings/php/lib"
-bash bindings/php/build.sh --reuse
+bash bindings/php/build.sh
 
 cd bindings/php
 echo "-- composer validate, composer dump-autoload (the package's own autoloader, from composer.json)"

@@ -22,7 +22,6 @@ message or ``repr``.
 
 from __future__ import annotations
 
-import ctypes
 import threading
 import weakref
 from typing import Iterable, Mapping, NamedTuple, Optional, Tuple, Union
@@ -49,7 +48,10 @@ __version__ = _native.VERSION
 Text = Union[str, bytes]
 """A query, URL, name or value: ``str`` (encoded as UTF-8) or ``bytes``."""
 
+_ffi = _native.ffi
 _lib = _native.lib
+_new = _ffi.new
+_unpack = _ffi.unpack
 _sign = _lib.unleashed_sign
 _sign_query = _lib.unleashed_sign_query
 _sign_url = _lib.unleashed_sign_url
@@ -81,7 +83,7 @@ if _KEY_WORDS * 8 != _lib.unleashed_key_size():
     raise ImportError("unleashed_key_size() is not a multiple of 8: this library does not match the package")
 
 # One signature buffer per thread, reused by every call: no allocation per signature, and no sharing between
-# threads (ctypes releases the GIL during the call, so several threads may sign with one key at once).
+# threads (cffi releases the GIL during the call, so several threads may sign with one key at once).
 _local = threading.local()
 
 
@@ -120,12 +122,12 @@ def _error(status: int, message: Optional[str] = None) -> UnleashedError:
 
 def status_message(status: int) -> str:
     """The library's message for a status number, known or not."""
-    return _lib.unleashed_status_str(status).decode("utf-8")
+    return _ffi.string(_lib.unleashed_status_str(status)).decode("utf-8")
 
 
 def library_version() -> str:
     """The version of the compiled library that was loaded, ``"MAJOR.MINOR.PATCH"``."""
-    return _lib.unleashed_version().decode("ascii")
+    return _ffi.string(_lib.unleashed_version()).decode("ascii")
 
 
 def _bytes(value: object, what: str) -> bytes:
@@ -147,16 +149,16 @@ def _form(form: str) -> int:
         ) from None
 
 
-def _out() -> ctypes.Array:
+def _out():
     try:
         return _local.out
     except AttributeError:
-        _local.out = ctypes.create_string_buffer(_BUFFER_LEN)
+        _local.out = _new("char[]", _BUFFER_LEN)
         return _local.out
 
 
-def _clear(storage: ctypes.Array) -> None:
-    _key_clear(ctypes.addressof(storage))
+def _clear(storage) -> None:
+    _key_clear(_ffi.cast("unleashed_key *", storage))
 
 
 def validate_api_id(api_id: Text) -> None:
@@ -197,7 +199,7 @@ class SigningKey:
     such as one with a trailing newline.
     """
 
-    __slots__ = ("_storage", "_address", "_finalizer", "__weakref__")
+    __slots__ = ("_storage", "_key", "_finalizer", "__weakref__")
 
     def __init__(
         self, key: Union[str, bytes, bytearray], *, format: str = "text", wipe_source: bool = False
@@ -211,24 +213,25 @@ class SigningKey:
             ) from None
         if wipe_source and not isinstance(key, bytearray):
             raise TypeError("wipe_source=True needs the key as a bytearray (str and bytes cannot be wiped)")
-        storage = (ctypes.c_uint64 * _KEY_WORDS)()
+        # Raw memory of unleashed_key_size() bytes, 8-byte aligned, zeroed; only the library reads or writes it.
+        storage = _new("uint64_t[]", _KEY_WORDS)
         self._storage = storage
-        self._address = ctypes.addressof(storage)
+        self._key = _ffi.cast("unleashed_key *", storage)
         # A backstop for keys never closed: wipes the storage (not the key object) when the key is collected,
         # or at interpreter exit.
         self._finalizer = weakref.finalize(self, _clear, storage)
         if isinstance(key, bytearray):
             # Passed in place (no copy), then wiped in place if asked.
-            view = (ctypes.c_char * len(key)).from_buffer(key) if key else None
+            view = _ffi.from_buffer(key)
             try:
-                status = _lib.unleashed_key_init(self._address, view, len(key), key_format)
+                status = _lib.unleashed_key_init(self._key, view, len(key), key_format)
             finally:
-                if wipe_source and view is not None:
-                    ctypes.memset(view, 0, len(key))
-                del view
+                if wipe_source:
+                    _ffi.memmove(view, bytes(len(key)), len(key))
+                _ffi.release(view)
         elif isinstance(key, (str, bytes)):
             secret = key.encode("utf-8") if isinstance(key, str) else key
-            status = _lib.unleashed_key_init(self._address, secret, len(secret), key_format)
+            status = _lib.unleashed_key_init(self._key, secret, len(secret), key_format)
         else:
             self.close()
             raise TypeError("key must be str, bytes or bytearray, not %s" % type(key).__name__)
@@ -243,36 +246,36 @@ class SigningKey:
             out = _local.out
         except AttributeError:
             out = _out()
-        status = _sign(self._address, data, len(data), out, _BUFFER_LEN)
+        status = _sign(self._key, data, len(data), out, _BUFFER_LEN)
         if status:
             raise _error(status)
-        return out.raw[:SIGNATURE_LEN].decode("ascii")
+        return _unpack(out, SIGNATURE_LEN).decode("ascii")
 
     def sign_query(self, query: Text, form: str = "decoded") -> str:
         """Signs a query string (no ``?``): ``form="decoded"`` (the default) %XX-decodes it first (``+`` stays
         ``+``), ``"wire"`` signs it as it is."""
         data = _bytes(query, "query")
         out = _out()
-        status = _sign_query(self._address, data, len(data), _form(form), out, _BUFFER_LEN)
+        status = _sign_query(self._key, data, len(data), _form(form), out, _BUFFER_LEN)
         if status:
             raise _error(status)
-        return out.raw[:SIGNATURE_LEN].decode("ascii")
+        return _unpack(out, SIGNATURE_LEN).decode("ascii")
 
     def sign_url(self, url: Text, form: str = "decoded") -> str:
         """Signs the query of a URL or path-and-query (after the first ``?``, before any ``#``; empty if there
         is none), in the given form (see :meth:`sign_query`)."""
         data = _bytes(url, "url")
         out = _out()
-        status = _sign_url(self._address, data, len(data), _form(form), out, _BUFFER_LEN)
+        status = _sign_url(self._key, data, len(data), _form(form), out, _BUFFER_LEN)
         if status:
             raise _error(status)
-        return out.raw[:SIGNATURE_LEN].decode("ascii")
+        return _unpack(out, SIGNATURE_LEN).decode("ascii")
 
     def verify(self, query: Text, signature: Text) -> bool:
         """Whether ``signature`` is this key's signature of ``query`` signed verbatim (compared in constant
         time)."""
         data, given = _bytes(query, "query"), _bytes(signature, "signature")
-        status = _verify(self._address, data, len(data), given, len(given))
+        status = _verify(self._key, data, len(data), given, len(given))
         if status == Status.SIGNATURE_MISMATCH:
             return False
         if status:
@@ -282,7 +285,7 @@ class SigningKey:
     def verify_url(self, url: Text, signature: Text, form: str = "decoded") -> bool:
         """Whether ``signature`` is this key's signature of the URL's query in ``form`` (constant time)."""
         data, given = _bytes(url, "url"), _bytes(signature, "signature")
-        status = _verify_url(self._address, data, len(data), _form(form), given, len(given))
+        status = _verify_url(self._key, data, len(data), _form(form), given, len(given))
         if status == Status.SIGNATURE_MISMATCH:
             return False
         if status:
@@ -299,31 +302,29 @@ class SigningKey:
         Returns ``(query, signature)``; send the query after ``?``.
         """
         items = params.items() if isinstance(params, Mapping) else params
-        keep = []
-        for name, value in items:
-            keep.append(_bytes(name, "parameter name"))
-            keep.append(_bytes(value, "parameter value"))
-        count = len(keep) // 2
-        array = (_native.Param * count)()
-        for index in range(count):
-            name, value = keep[2 * index], keep[2 * index + 1]
-            array[index] = _native.Param(name, len(name), value, len(value))
+        pairs = [(_bytes(name, "parameter name"), _bytes(value, "parameter value")) for name, value in items]
+        array = _new("unleashed_param[]", len(pairs))
+        keep = []  # the buffers the array points into, alive until the calls return
+        for param, (name, value) in zip(array, pairs):
+            keep.append(_ffi.from_buffer(name))
+            keep.append(_ffi.from_buffer(value))
+            param.name, param.name_len, param.value, param.value_len = keep[-2], len(name), keep[-1], len(value)
         form_number = _form(form)
         signature = _out()
-        needed = ctypes.c_size_t(0)
-        query = ctypes.create_string_buffer(256)
+        needed = _new("size_t *")
+        query = _new("char[]", 256)
         status = _lib.unleashed_build_query(
-            self._address, array, count, form_number, query, len(query), ctypes.byref(needed), signature, _BUFFER_LEN
+            self._key, array, len(pairs), form_number, query, len(query), needed, signature, _BUFFER_LEN
         )
-        if status == Status.BUFFER_TOO_SMALL and needed.value > len(query):
+        if status == Status.BUFFER_TOO_SMALL and needed[0] > len(query):
             # The library reported the whole query's size: one retry always fits.
-            query = ctypes.create_string_buffer(needed.value)
+            query = _new("char[]", needed[0])
             status = _lib.unleashed_build_query(
-                self._address, array, count, form_number, query, len(query), None, signature, _BUFFER_LEN
+                self._key, array, len(pairs), form_number, query, len(query), _ffi.NULL, signature, _BUFFER_LEN
             )
         if status:
             raise _error(status)
-        return SignedQuery(query.value.decode("ascii"), signature.raw[:SIGNATURE_LEN].decode("ascii"))
+        return SignedQuery(_ffi.string(query).decode("ascii"), _unpack(signature, SIGNATURE_LEN).decode("ascii"))
 
     def headers(self, url: Text, api_id: str, client_type: str, *, form: str = "decoded") -> dict:
         """The five headers of an Unleashed request for ``url`` (or a path-and-query such as

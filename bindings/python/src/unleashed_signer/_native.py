@@ -1,33 +1,64 @@
-"""The C ABI of unleashed-signer, declared for ctypes: the library, its functions, constants and status numbers.
+"""The C ABI of unleashed-signer through cffi: ``ffi`` and ``lib``, the constants, and the status numbers.
 
-Everything here mirrors ``include/unleashed_signer.h``, the one contract between this package and the library.
-The package's tests parse that header and fail if any function, argument type, struct field, constant or status
-number here differs from it.
+The declarations are generated from ``include/unleashed_signer.h`` (see ``_cdef.py``), the one contract between
+this package and the library. In the wheel, ``_ffi`` is a cffi extension compiled against that header in API
+mode and linked with the ``ffi`` crate's library. For development from the repository only, the
+``UNLEASHED_SIGNER_LIB`` environment variable names a built ``libunleashed_signer_ffi`` to load instead (cffi's
+ABI mode, with the declarations generated from the repository's header at import).
 
-The library is the one bundled in this package (built from the repository's ``ffi`` crate into the wheel). For
-development only, the ``UNLEASHED_SIGNER_LIB`` environment variable may name another build of it.
+The few names cffi cannot take from the header (the status numbers as a Python enum, the header-name strings,
+the version) are written here and checked against the header by the tests.
 """
 
 from __future__ import annotations
 
-import ctypes
 import enum
 import os
 import pathlib
-import sys
 
-# Constants of the header (#define UNLEASHED_<NAME>).
-VERSION_MAJOR = 0
-VERSION_MINOR = 1
-VERSION_PATCH = 0
-VERSION = "%d.%d.%d" % (VERSION_MAJOR, VERSION_MINOR, VERSION_PATCH)
-SIGNATURE_LEN = 44
-SIGNATURE_BUFFER_LEN = SIGNATURE_LEN + 1
-KEY_FORMAT_TEXT = 0
-KEY_FORMAT_BASE64 = 1
-KEY_FORMAT_RAW = 2
-SIGNED_FORM_DECODED = 0
-SIGNED_FORM_WIRE = 1
+
+def _development_library():
+    path = os.environ["UNLEASHED_SIGNER_LIB"]
+    header = pathlib.Path(__file__).resolve().parents[4] / "include" / "unleashed_signer.h"
+    if not header.is_file():
+        raise ImportError(
+            "UNLEASHED_SIGNER_LIB is for development in the repository, but %s is not there: " % header
+            + "unset it to use the library compiled into the installed package"
+        )
+    import cffi
+
+    from . import _cdef
+
+    development_ffi = cffi.FFI()
+    development_ffi.cdef(_cdef.cdef(header.read_text(encoding="utf-8")))
+    try:
+        return development_ffi, development_ffi.dlopen(path), path
+    except OSError as error:
+        raise ImportError("UNLEASHED_SIGNER_LIB=%s cannot be loaded (%s): point it at a built " % (path, error)
+                          + "libunleashed_signer_ffi, or unset it") from None
+
+
+if os.environ.get("UNLEASHED_SIGNER_LIB"):
+    ffi, lib, path = _development_library()
+else:
+    try:
+        from . import _ffi as _compiled
+    except ImportError as error:
+        raise ImportError(
+            "unleashed_signer cannot load its compiled part (%s): install the package with pip, which also " % error
+            + "installs cffi (from the repository: `pip install ./bindings/python`), rather than using the source tree"
+        ) from None
+    ffi, lib, path = _compiled.ffi, _compiled.lib, _compiled.__file__
+
+VERSION = "0.1.0"
+"""The version of the header this package was written for (``UNLEASHED_VERSION``)."""
+SIGNATURE_LEN = lib.UNLEASHED_SIGNATURE_LEN
+SIGNATURE_BUFFER_LEN = lib.UNLEASHED_SIGNATURE_BUFFER_LEN
+KEY_FORMAT_TEXT = lib.UNLEASHED_KEY_FORMAT_TEXT
+KEY_FORMAT_BASE64 = lib.UNLEASHED_KEY_FORMAT_BASE64
+KEY_FORMAT_RAW = lib.UNLEASHED_KEY_FORMAT_RAW
+SIGNED_FORM_DECODED = lib.UNLEASHED_SIGNED_FORM_DECODED
+SIGNED_FORM_WIRE = lib.UNLEASHED_SIGNED_FORM_WIRE
 HEADER_API_AUTH_ID = "api-auth-id"
 HEADER_API_AUTH_SIGNATURE = "api-auth-signature"
 HEADER_CLIENT_TYPE = "client-type"
@@ -61,80 +92,9 @@ class Status(enum.IntEnum):
     INVALID_CLIENT_TYPE = 51
 
 
-class Param(ctypes.Structure):
-    """``struct unleashed_param``: one name and value, each a pointer and a length in bytes."""
-
-    _fields_ = [
-        ("name", ctypes.c_char_p),
-        ("name_len", ctypes.c_size_t),
-        ("value", ctypes.c_char_p),
-        ("value_len", ctypes.c_size_t),
-    ]
-
-
-_u32, _size, _chars, _storage = ctypes.c_uint32, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_void_p
-
-# Every function of the header: name -> (return type, argument types). Keys and queries are opaque storage
-# passed by address (c_void_p); `const char *` and `char *` are byte strings or ctypes char buffers.
-FUNCTIONS = {
-    "unleashed_status_str": (_chars, [_u32]),
-    "unleashed_version": (_chars, []),
-    "unleashed_key_init": (_u32, [_storage, _chars, _size, _u32]),
-    "unleashed_key_clear": (None, [_storage]),
-    "unleashed_key_size": (_size, []),
-    "unleashed_sign": (_u32, [_storage, _chars, _size, _chars, _size]),
-    "unleashed_sign_query": (_u32, [_storage, _chars, _size, _u32, _chars, _size]),
-    "unleashed_sign_url": (_u32, [_storage, _chars, _size, _u32, _chars, _size]),
-    "unleashed_verify": (_u32, [_storage, _chars, _size, _chars, _size]),
-    "unleashed_verify_url": (_u32, [_storage, _chars, _size, _u32, _chars, _size]),
-    "unleashed_build_query": (
-        _u32,
-        [_storage, ctypes.POINTER(Param), _size, _u32, _chars, _size, ctypes.POINTER(_size), _chars, _size],
-    ),
-    "unleashed_query_init": (_u32, [_storage, _chars, _size]),
-    "unleashed_query_push": (_u32, [_storage, _chars, _size, _chars, _size, ctypes.POINTER(_size)]),
-    "unleashed_query_str": (_chars, [_storage]),
-    "unleashed_query_len": (_size, [_storage]),
-    "unleashed_query_sign": (_u32, [_storage, _storage, _u32, _chars, _size]),
-    "unleashed_query_size": (_size, []),
-    "unleashed_api_id_validate": (_u32, [_chars, _size]),
-    "unleashed_client_type_validate": (_u32, [_chars, _size]),
-}
-
-
-def _library_name() -> str:
-    if sys.platform == "win32":
-        return "unleashed_signer_ffi.dll"
-    if sys.platform == "darwin":
-        return "libunleashed_signer_ffi.dylib"
-    return "libunleashed_signer_ffi.so"
-
-
-def _load() -> ctypes.CDLL:
-    override = os.environ.get("UNLEASHED_SIGNER_LIB")
-    path = pathlib.Path(override) if override else pathlib.Path(__file__).with_name(_library_name())
-    try:
-        library = ctypes.CDLL(str(path))
-    except OSError as error:
-        if override:
-            advice = "UNLEASHED_SIGNER_LIB names %s, which cannot be loaded: point it at a built " % path
-            advice += "libunleashed_signer_ffi, or unset it to use the library bundled in the wheel"
-        else:
-            advice = "this copy of unleashed_signer has no usable bundled library (%s): install the wheel " % path
-            advice += "(pip install ./bindings/python from the repository) instead of using the source tree"
-        raise ImportError("%s (%s)" % (advice, error)) from None
-    for name, (restype, argtypes) in FUNCTIONS.items():
-        function = getattr(library, name)
-        function.restype = restype
-        function.argtypes = argtypes
-    linked = library.unleashed_version().decode("ascii")
-    if linked != VERSION:
-        raise ImportError(
-            "the unleashed-signer library at %s is version %s but this package needs %s: " % (path, linked, VERSION)
-            + "reinstall the package (or fix UNLEASHED_SIGNER_LIB)"
-        )
-    return library
-
-
-lib = _load()
-path = lib._name
+_linked = ffi.string(lib.unleashed_version()).decode("ascii")
+if _linked != VERSION:
+    raise ImportError(
+        "the unleashed-signer library (%s) is version %s but this package needs %s: " % (path, _linked, VERSION)
+        + "reinstall the package (or fix UNLEASHED_SIGNER_LIB)"
+    )

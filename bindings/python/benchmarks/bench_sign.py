@@ -1,16 +1,21 @@
 """Nanoseconds per signature: unleashed_signer against Python's own hmac, from one run (not a test).
 
-    python bindings/python/benchmarks/bench_sign.py [--rounds 7] [--number 200000]
+    python bindings/python/benchmarks/bench_sign.py [--rounds 7] [--number 200000] [--ctypes LIB]
 
 Each variant turns the same 24-byte query (``str``) into the 44-character base64 signature (``str``) with the
 same 86-character key. Rounds interleave the variants, and each figure is the best round's mean, so background
 load hits every variant alike; compare the ratios, not the absolute numbers across machines.
+
+``--ctypes target/release/libunleashed_signer_ffi.so`` adds the same C call made through ctypes (declared
+argtypes, the key passed by address, one reused output buffer: the fastest ctypes way), which shows why the
+package uses cffi's API mode instead.
 
 The goal (issue 9): at least 3x faster than ``hmac.new`` per request, and faster than a keyed ``.copy()``.
 """
 
 import argparse
 import base64
+import ctypes
 import hashlib
 import hmac
 import platform
@@ -24,10 +29,32 @@ KEY = "ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+
 QUERY = "customerCode=ACME&page=1"
 
 
+def ctypes_signer(path: str):
+    library = ctypes.CDLL(path)
+    init, sign = library.unleashed_key_init, library.unleashed_sign
+    init.restype = sign.restype = ctypes.c_uint32
+    init.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint32]
+    sign.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]
+    storage = (ctypes.c_uint64 * (library.unleashed_key_size() // 8))()
+    address, out = ctypes.addressof(storage), ctypes.create_string_buffer(45)
+    if init(address, KEY.encode(), len(KEY), 0):
+        sys.exit("unleashed_key_init failed")
+
+    def signer(query: str) -> str:
+        data = query.encode()
+        if sign(address, data, len(data), out, 45):
+            raise RuntimeError("unleashed_sign failed")
+        return out.raw[:44].decode("ascii")
+
+    signer.keep = storage  # the key storage lives as long as the function
+    return signer
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--number", type=int, default=200_000, help="calls per variant per round")
+    parser.add_argument("--ctypes", metavar="LIB", help="also time ctypes over this libunleashed_signer_ffi.so")
     args = parser.parse_args()
 
     key_bytes = KEY.encode()
@@ -56,6 +83,8 @@ def main() -> None:
         "keyed hmac .copy() + update + base64": hmac_copy,
         "hmac.digest(key, msg, 'sha256') + base64 (one-shot)": hmac_digest,
     }
+    if args.ctypes:
+        variants["the same C call through ctypes (not the package)"] = ctypes_signer(args.ctypes)
     results = {function(QUERY) for function in variants.values()}
     if len(results) != 1:
         sys.exit("the variants disagree: %s" % results)
@@ -63,7 +92,7 @@ def main() -> None:
     best = {name: float("inf") for name in variants}
     for _ in range(args.rounds):
         for name, function in variants.items():
-            seconds = timeit.timeit(lambda: function(QUERY), number=args.number)
+            seconds = timeit.timeit(lambda function=function: function(QUERY), number=args.number)
             best[name] = min(best[name], seconds / args.number * 1e9)
 
     ours_ns = best["unleashed_signer SigningKey.sign"]

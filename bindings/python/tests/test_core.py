@@ -7,8 +7,6 @@ against include/unleashed_signer.h; bad input; one key from 8 threads; the nativ
 
 import base64
 import gc
-import hmac
-import pathlib
 import re
 import threading
 import unittest
@@ -19,7 +17,6 @@ from support import (
     HEADER,
     REPO,
     decoded,
-    read_e2e,
     read_vectors,
     reference_encode,
     reference_signature,
@@ -228,7 +225,9 @@ class BadInputTests(unittest.TestCase):
         with SigningKey(KEY) as key:
             error = self.assert_input_error(Status.MALFORMED_ESCAPE, key.sign_url, "/Products?discount=50%")
             self.assertIn("%25", str(error))
-            self.assertEqual(key.sign_url("/Products?discount=50%", "wire"), reference_signature(KEY.encode(), b"discount=50%"))
+            self.assertEqual(
+                key.sign_url("/Products?discount=50%", "wire"), reference_signature(KEY.encode(), b"discount=50%")
+            )
             error = self.assert_input_error(Status.INVALID_SIGNED_FORM, key.sign_url, "/C?a=1", "raw")
             self.assertIn('"wire"', str(error))
             self.assert_input_error(Status.EMPTY_PARAMETER_NAME, key.build_query, [("", "x")])
@@ -355,7 +354,9 @@ class HeaderTests(unittest.TestCase):
         self.assertEqual(unleashed_signer.library_version(), workspace)
         self.assertEqual(unleashed_signer.__version__, workspace)
         defines = self.header["defines"]
-        self.assertEqual(_native.VERSION, "%d.%d.%d" % (defines["VERSION_MAJOR"], defines["VERSION_MINOR"], defines["VERSION_PATCH"]))
+        self.assertEqual(
+            _native.VERSION, "%d.%d.%d" % (defines["VERSION_MAJOR"], defines["VERSION_MINOR"], defines["VERSION_PATCH"])
+        )
 
 
 if __name__ == "__main__":

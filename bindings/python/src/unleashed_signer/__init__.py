@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Iterable, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _native
 from ._native import SIGNATURE_LEN, Status
@@ -40,6 +40,7 @@ __all__ = [
     "validate_api_id",
     "validate_client_type",
     "library_version",
+    "status_message",
     "__version__",
 ]
 
@@ -106,7 +107,8 @@ class UnleashedError(Exception):
         self.message = message if message is not None else status_message(status)
         super().__init__(self.message)
 
-    def __reduce__(self):  # keeps the status when pickled (multiprocessing, logging handlers)
+    def __reduce__(self):
+        """Keeps the status when pickled (multiprocessing, logging handlers)."""
         return (type(self), (int(self.status), self.message))
 
 
@@ -201,9 +203,7 @@ class SigningKey:
 
     __slots__ = ("_storage", "_key", "_finalizer", "__weakref__")
 
-    def __init__(
-        self, key: Union[str, bytes, bytearray], *, format: str = "text", wipe_source: bool = False
-    ) -> None:
+    def __init__(self, key: Union[str, bytes, bytearray], *, format: str = "text", wipe_source: bool = False) -> None:
         try:
             key_format = _KEY_FORMATS[format]
         except (KeyError, TypeError):
@@ -326,7 +326,7 @@ class SigningKey:
             raise _error(status)
         return SignedQuery(_ffi.string(query).decode("ascii"), _unpack(signature, SIGNATURE_LEN).decode("ascii"))
 
-    def headers(self, url: Text, api_id: str, client_type: str, *, form: str = "decoded") -> dict:
+    def headers(self, url: Text, api_id: str, client_type: str, *, form: str = "decoded") -> Dict[str, str]:
         """The five headers of an Unleashed request for ``url`` (or a path-and-query such as
         ``/Customers?customerCode=ACME``): ``api-auth-id``, ``api-auth-signature``, ``client-type``,
         ``Accept`` and ``Content-Type``. Raises :class:`InvalidInputError` for a malformed ``api_id`` or
@@ -351,7 +351,7 @@ class SigningKey:
         """Whether :meth:`close` has wiped the key."""
         return not self._finalizer.alive
 
-    def __enter__(self) -> "SigningKey":
+    def __enter__(self) -> SigningKey:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -361,6 +361,7 @@ class SigningKey:
         return "<SigningKey %s>" % ("closed" if self.closed else "(key hidden)")
 
     def __reduce__(self):
+        """Refuses: a key is never pickled or copied (that would copy the secret out of native memory)."""
         raise TypeError("a SigningKey cannot be pickled or copied: make a new one from the key")
 
 

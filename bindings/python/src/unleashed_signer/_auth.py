@@ -37,8 +37,11 @@ class UnleashedAuth:
         validate_client_type(client_type)
         self._form = form
         _form(form)  # raises InvalidInputError for an unknown form now, not at the first request
-        self._owned = not isinstance(key, SigningKey)
-        self._key = SigningKey(key) if self._owned else key
+        self._key: SigningKey
+        if isinstance(key, SigningKey):
+            self._key, self._owned = key, False
+        else:
+            self._key, self._owned = SigningKey(key), True
         self._headers = {
             _native.HEADER_API_AUTH_ID: api_id,
             _native.HEADER_CLIENT_TYPE: client_type,
@@ -62,7 +65,7 @@ class UnleashedAuth:
         if self._owned:
             self._key.close()
 
-    def __enter__(self) -> "UnleashedAuth":
+    def __enter__(self) -> UnleashedAuth:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

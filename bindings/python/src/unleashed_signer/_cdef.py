@@ -34,7 +34,7 @@ def _active_lines(text: str):
 
 
 def _defines(text: str) -> dict:
-    values = {}
+    values: dict = {}
     for line in _active_lines(text):
         match = _DEFINE.match(line.strip())
         if not match or "(" in match.group(1):

@@ -34,21 +34,23 @@ def _development_library():
     try:
         return development_ffi, development_ffi.dlopen(path), path
     except OSError as error:
-        raise ImportError("UNLEASHED_SIGNER_LIB=%s cannot be loaded (%s): point it at a built " % (path, error)
-                          + "libunleashed_signer_ffi, or unset it") from None
+        raise ImportError(
+            "UNLEASHED_SIGNER_LIB=%s cannot be loaded (%s): point it at a built " % (path, error)
+            + "libunleashed_signer_ffi, or unset it"
+        ) from None
 
 
 if os.environ.get("UNLEASHED_SIGNER_LIB"):
     ffi, lib, path = _development_library()
 else:
     try:
-        from . import _ffi as _compiled
+        from . import _ffi as _compiled  # type: ignore[attr-defined]  # built by build_ffi.py
     except ImportError as error:
         raise ImportError(
             "unleashed_signer cannot load its compiled part (%s): install the package with pip, which also " % error
             + "installs cffi (from the repository: `pip install ./bindings/python`), rather than using the source tree"
         ) from None
-    ffi, lib, path = _compiled.ffi, _compiled.lib, _compiled.__file__
+    ffi, lib, path = _compiled.ffi, _compiled.lib, _compiled.__file__  # type: ignore[has-type]
 
 VERSION = "0.1.0"
 """The version of the header this package was written for (``UNLEASHED_VERSION``)."""

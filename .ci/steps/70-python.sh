@@ -19,7 +19,8 @@ unset UNLEASHED_SIGNER_LIB PYTHONPATH
 echo "-- pip install ./bindings/python into a fresh venv, then the one-liner from /tmp"
 python3 -m venv "$work/user"
 "$work/user/bin/pip" install -q --disable-pip-version-check ./bindings/python
-actual=$(cd /tmp && "$work/user/bin/python" -c "from unleashed_signer import SigningKey; print(SigningKey('made-up-key').sign('customerCode=ACME'))")
+# From /tmp, with an empty environment: no cargo on PATH, no UNLEASHED_* variable, nothing of the repository.
+actual=$(cd /tmp && env -i PATH=/usr/bin:/bin "$work/user/bin/python" -c "from unleashed_signer import SigningKey; print(SigningKey('made-up-key').sign('customerCode=ACME'))")
 expected=$(python3 -c "import base64, hashlib, hmac; print(base64.b64encode(hmac.new(b'made-up-key', b'customerCode=ACME', hashlib.sha256).digest()).decode())")
 if [ "$actual" != "$expected" ]; then
     printf 'the installed package printed %s, Python hmac computes %s\n' "$actual" "$expected" >&2

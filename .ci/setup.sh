@@ -20,6 +20,8 @@ if ((${#missing[@]})); then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if ! python3 -c "import cffi" 2>/dev/null; then
-    echo "installing: cffi (PyPI)"
-    python3 -m pip install -q --disable-pip-version-check cffi
+    echo "installing: cffi"
+    # PyPI, or Debian's package where the system Python refuses pip installs (PEP 668).
+    python3 -m pip install -q --disable-pip-version-check cffi 2>/dev/null ||
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-cffi >/dev/null; }
 fi

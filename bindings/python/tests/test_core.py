@@ -7,8 +7,10 @@ against include/unleashed_signer.h; bad input; one key from 8 threads; the nativ
 
 import base64
 import gc
+import itertools
 import re
 import threading
+import time
 import unittest
 
 import unleashed_signer
@@ -132,6 +134,38 @@ class SigningTests(unittest.TestCase):
 
 
 class WipingTests(unittest.TestCase):
+    def test_close_waits_for_calls_in_progress_and_later_calls_fail(self):
+        key = SigningKey(KEY)
+        wrong, refused = [], []
+        start = threading.Barrier(9)
+
+        def work(thread: int) -> None:
+            start.wait()
+            for i in itertools.count():
+                message = b"customerCode=T%d&page=%d" % (thread, i)
+                try:
+                    signature = key.sign(message) if i % 2 else key.sign_url(b"/C?" + message, "wire")
+                except UnleashedError as error:
+                    refused.append((error.status, str(error)))
+                    return
+                if signature != reference_signature(KEY.encode(), message):
+                    wrong.append(message)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        time.sleep(0.05)
+        key.close()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(wrong, [], "a signature made while the key was being wiped")
+        self.assertEqual(len(refused), 8)
+        for status, message in refused:
+            self.assertEqual(status, Status.KEY_NOT_INITIALISED)
+            self.assertIn("closed", message)
+        self.assertEqual(self.storage(key), bytes(_native.lib.unleashed_key_size()))
+
     def storage(self, key: SigningKey) -> bytes:
         return bytes(_native.ffi.buffer(key._storage))
 

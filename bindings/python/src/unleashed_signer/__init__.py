@@ -23,6 +23,7 @@ message or ``repr``.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
 
@@ -83,6 +84,10 @@ _KEY_WORDS = _lib.unleashed_key_size() // 8
 if _KEY_WORDS * 8 != _lib.unleashed_key_size():
     raise ImportError("unleashed_key_size() is not a multiple of 8: this library does not match the package")
 
+# What a closed SigningKey points to: zeroed storage, which the library answers with KEY_NOT_INITIALISED.
+_closed_storage = _new("uint64_t[]", _KEY_WORDS)
+_CLOSED = _ffi.cast("unleashed_key *", _closed_storage)
+
 # One signature buffer per thread, reused by every call: no allocation per signature, and no sharing between
 # threads (cffi releases the GIL during the call, so several threads may sign with one key at once).
 _local = threading.local()
@@ -118,6 +123,9 @@ class InvalidInputError(UnleashedError, ValueError):
 
 
 def _error(status: int, message: Optional[str] = None) -> UnleashedError:
+    if status == Status.KEY_NOT_INITIALISED and message is None:
+        # A SigningKey that failed to initialise raised in its constructor: this one was closed.
+        message = "this SigningKey was closed, which wiped it: make a new SigningKey to sign again"
     kind = InvalidInputError if status in _INPUT_STATUSES else UnleashedError
     return kind(status, message)
 
@@ -196,12 +204,12 @@ class SigningKey:
     ``bytes`` cannot be wiped, so it is refused then.
 
     The prepared key lives in native memory that :meth:`close` (or leaving a ``with`` block) wipes; garbage
-    collection wipes it too, as a backstop. One key may sign from many threads at once, but must not be closed
-    while another thread is using it. Raises :class:`InvalidInputError` for a key Unleashed would never issue,
+    collection wipes it too, as a backstop. One key may sign from many threads at once, and :meth:`close`
+    waits for the calls still running. Raises :class:`InvalidInputError` for a key Unleashed would never issue,
     such as one with a trailing newline.
     """
 
-    __slots__ = ("_storage", "_key", "_finalizer", "__weakref__")
+    __slots__ = ("_storage", "_key", "_calls", "_finalizer", "__weakref__")
 
     def __init__(self, key: Union[str, bytes, bytearray], *, format: str = "text", wipe_source: bool = False) -> None:
         try:
@@ -213,6 +221,7 @@ class SigningKey:
             ) from None
         if wipe_source and not isinstance(key, bytearray):
             raise TypeError("wipe_source=True needs the key as a bytearray (str and bytes cannot be wiped)")
+        self._calls: list = []  # one entry per call in progress, so that close() can wait for them
         # Raw memory of unleashed_key_size() bytes, 8-byte aligned, zeroed; only the library reads or writes it.
         storage = _new("uint64_t[]", _KEY_WORDS)
         self._storage = storage
@@ -246,7 +255,12 @@ class SigningKey:
             out = _local.out
         except AttributeError:
             out = _out()
-        status = _sign(self._key, data, len(data), out, _BUFFER_LEN)
+        calls = self._calls
+        calls.append(None)
+        try:
+            status = _sign(self._key, data, len(data), out, _BUFFER_LEN)
+        finally:
+            calls.pop()
         if status:
             raise _error(status)
         return _unpack(out, SIGNATURE_LEN).decode()  # base64: ASCII, so UTF-8's fast path is exact
@@ -256,7 +270,7 @@ class SigningKey:
         ``+``), ``"wire"`` signs it as it is."""
         data = _bytes(query, "query")
         out = _out()
-        status = _sign_query(self._key, data, len(data), _form(form), out, _BUFFER_LEN)
+        status = self._call(_sign_query, data, len(data), _form(form), out, _BUFFER_LEN)
         if status:
             raise _error(status)
         return _unpack(out, SIGNATURE_LEN).decode("ascii")
@@ -266,7 +280,7 @@ class SigningKey:
         is none), in the given form (see :meth:`sign_query`)."""
         data = _bytes(url, "url")
         out = _out()
-        status = _sign_url(self._key, data, len(data), _form(form), out, _BUFFER_LEN)
+        status = self._call(_sign_url, data, len(data), _form(form), out, _BUFFER_LEN)
         if status:
             raise _error(status)
         return _unpack(out, SIGNATURE_LEN).decode("ascii")
@@ -275,7 +289,7 @@ class SigningKey:
         """Whether ``signature`` is this key's signature of ``query`` signed verbatim (compared in constant
         time)."""
         data, given = _bytes(query, "query"), _bytes(signature, "signature")
-        status = _verify(self._key, data, len(data), given, len(given))
+        status = self._call(_verify, data, len(data), given, len(given))
         if status == Status.SIGNATURE_MISMATCH:
             return False
         if status:
@@ -285,7 +299,7 @@ class SigningKey:
     def verify_url(self, url: Text, signature: Text, form: str = "decoded") -> bool:
         """Whether ``signature`` is this key's signature of the URL's query in ``form`` (constant time)."""
         data, given = _bytes(url, "url"), _bytes(signature, "signature")
-        status = _verify_url(self._key, data, len(data), _form(form), given, len(given))
+        status = self._call(_verify_url, data, len(data), _form(form), given, len(given))
         if status == Status.SIGNATURE_MISMATCH:
             return False
         if status:
@@ -313,14 +327,30 @@ class SigningKey:
         signature = _out()
         needed = _new("size_t *")
         query = _new("char[]", 256)
-        status = _lib.unleashed_build_query(
-            self._key, array, len(pairs), form_number, query, len(query), needed, signature, _BUFFER_LEN
+        status = self._call(
+            _lib.unleashed_build_query,
+            array,
+            len(pairs),
+            form_number,
+            query,
+            len(query),
+            needed,
+            signature,
+            _BUFFER_LEN,
         )
         if status == Status.BUFFER_TOO_SMALL and needed[0] > len(query):
             # The library reported the whole query's size: one retry always fits.
             query = _new("char[]", needed[0])
-            status = _lib.unleashed_build_query(
-                self._key, array, len(pairs), form_number, query, len(query), _ffi.NULL, signature, _BUFFER_LEN
+            status = self._call(
+                _lib.unleashed_build_query,
+                array,
+                len(pairs),
+                form_number,
+                query,
+                len(query),
+                _ffi.NULL,
+                signature,
+                _BUFFER_LEN,
             )
         if status:
             raise _error(status)
@@ -341,9 +371,24 @@ class SigningKey:
             "Content-Type": "application/json",
         }
 
+    def _call(self, function, *args) -> int:
+        """Calls ``function(key, *args)``, counted as in progress so that :meth:`close` waits for it."""
+        calls = self._calls
+        calls.append(None)
+        try:
+            return function(self._key, *args)
+        finally:
+            calls.pop()
+
     def close(self) -> None:
-        """Wipes the prepared key in native memory; signing with it afterwards raises :class:`UnleashedError`.
-        Closing twice is fine."""
+        """Wipes the prepared key in native memory; using it afterwards raises :class:`UnleashedError`.
+
+        Calls that other threads are making with this key when ``close()`` starts are waited for, so none of
+        them reads the key while it is being wiped; calls starting later fail. Closing twice is fine.
+        """
+        self._key = _CLOSED  # calls starting from now on see a cleared key
+        while self._calls:  # calls started before: let them return
+            time.sleep(0)
         self._finalizer()
 
     @property

@@ -6,8 +6,8 @@ mode and linked with the ``ffi`` crate's library. For development from the repos
 ``UNLEASHED_SIGNER_LIB`` environment variable names a built ``libunleashed_signer_ffi`` to load instead (cffi's
 ABI mode, with the declarations generated from the repository's header at import).
 
-The few names cffi cannot take from the header (the status numbers as a Python enum, the header-name strings,
-the version) are written here and checked against the header by the tests.
+The few names cffi cannot take from the header (the status numbers as a Python enum, the header-name strings)
+are written here and checked against the header by the tests.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ else:
         ) from None
     ffi, lib, path = _compiled.ffi, _compiled.lib, _compiled.__file__  # type: ignore[has-type]
 
-VERSION = "0.1.0"
-"""The version of the header this package was written for (``UNLEASHED_VERSION``)."""
+VERSION = "%d.%d.%d" % (lib.UNLEASHED_VERSION_MAJOR, lib.UNLEASHED_VERSION_MINOR, lib.UNLEASHED_VERSION_PATCH)
+"""The version of the header the declarations were generated from (``UNLEASHED_VERSION``)."""
 SIGNATURE_LEN = lib.UNLEASHED_SIGNATURE_LEN
 SIGNATURE_BUFFER_LEN = lib.UNLEASHED_SIGNATURE_BUFFER_LEN
 KEY_FORMAT_TEXT = lib.UNLEASHED_KEY_FORMAT_TEXT

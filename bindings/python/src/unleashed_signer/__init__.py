@@ -22,7 +22,6 @@ message or ``repr``.
 
 from __future__ import annotations
 
-import threading
 import time
 import weakref
 from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
@@ -87,10 +86,6 @@ if _KEY_WORDS * 8 != _lib.unleashed_key_size():
 # What a closed SigningKey points to: zeroed storage, which the library answers with KEY_NOT_INITIALISED.
 _closed_storage = _new("uint64_t[]", _KEY_WORDS)
 _CLOSED = _ffi.cast("unleashed_key *", _closed_storage)
-
-# One signature buffer per thread, reused by every call: no allocation per signature, and no sharing between
-# threads (cffi releases the GIL during the call, so several threads may sign with one key at once).
-_local = threading.local()
 
 
 class UnleashedError(Exception):
@@ -159,14 +154,6 @@ def _form(form: str) -> int:
         ) from None
 
 
-def _out():
-    try:
-        return _local.out
-    except AttributeError:
-        _local.out = _new("char[]", _BUFFER_LEN)
-        return _local.out
-
-
 def _clear(storage) -> None:
     _key_clear(_ffi.cast("unleashed_key *", storage))
 
@@ -209,7 +196,7 @@ class SigningKey:
     such as one with a trailing newline.
     """
 
-    __slots__ = ("_storage", "_key", "_calls", "_finalizer", "__weakref__")
+    __slots__ = ("_storage", "_key", "_buffers", "_made", "_finalizer", "__weakref__")
 
     def __init__(self, key: Union[str, bytes, bytearray], *, format: str = "text", wipe_source: bool = False) -> None:
         try:
@@ -221,7 +208,8 @@ class SigningKey:
             ) from None
         if wipe_source and not isinstance(key, bytearray):
             raise TypeError("wipe_source=True needs the key as a bytearray (str and bytes cannot be wiped)")
-        self._calls: list = []  # one entry per call in progress, so that close() can wait for them
+        self._buffers: list = []  # output buffers not in use (see _run)
+        self._made: list = []  # every output buffer made for this key
         # Raw memory of unleashed_key_size() bytes, 8-byte aligned, zeroed; only the library reads or writes it.
         storage = _new("uint64_t[]", _KEY_WORDS)
         self._storage = storage
@@ -251,60 +239,42 @@ class SigningKey:
     def sign(self, query: Text) -> str:
         """The 44-character signature of ``query`` signed verbatim (the query without ``?``, as sent)."""
         data = query.encode() if query.__class__ is str else _bytes(query, "query")
+        # _run() inlined: this is the call a request makes.
+        buffers = self._buffers
         try:
-            out = _local.out
-        except AttributeError:
-            out = _out()
-        calls = self._calls
-        calls.append(None)
+            out = buffers.pop()
+        except IndexError:
+            out = self._new_buffer()
         try:
             status = _sign(self._key, data, len(data), out, _BUFFER_LEN)
+            if not status:
+                return _unpack(out, SIGNATURE_LEN).decode()  # base64: ASCII, so UTF-8's fast path is exact
         finally:
-            calls.pop()
-        if status:
-            raise _error(status)
-        return _unpack(out, SIGNATURE_LEN).decode()  # base64: ASCII, so UTF-8's fast path is exact
+            buffers.append(out)
+        raise _error(status)
 
     def sign_query(self, query: Text, form: str = "decoded") -> str:
         """Signs a query string (no ``?``): ``form="decoded"`` (the default) %XX-decodes it first (``+`` stays
         ``+``), ``"wire"`` signs it as it is."""
         data = _bytes(query, "query")
-        out = _out()
-        status = self._call(_sign_query, data, len(data), _form(form), out, _BUFFER_LEN)
-        if status:
-            raise _error(status)
-        return _unpack(out, SIGNATURE_LEN).decode("ascii")
+        return self._signature(_sign_query, data, len(data), _form(form))
 
     def sign_url(self, url: Text, form: str = "decoded") -> str:
         """Signs the query of a URL or path-and-query (after the first ``?``, before any ``#``; empty if there
         is none), in the given form (see :meth:`sign_query`)."""
         data = _bytes(url, "url")
-        out = _out()
-        status = self._call(_sign_url, data, len(data), _form(form), out, _BUFFER_LEN)
-        if status:
-            raise _error(status)
-        return _unpack(out, SIGNATURE_LEN).decode("ascii")
+        return self._signature(_sign_url, data, len(data), _form(form))
 
     def verify(self, query: Text, signature: Text) -> bool:
         """Whether ``signature`` is this key's signature of ``query`` signed verbatim (compared in constant
         time)."""
         data, given = _bytes(query, "query"), _bytes(signature, "signature")
-        status = self._call(_verify, data, len(data), given, len(given))
-        if status == Status.SIGNATURE_MISMATCH:
-            return False
-        if status:
-            raise _error(status)
-        return True
+        return self._matches(self._run(_verify, data, len(data), given, len(given), signs=False)[0])
 
     def verify_url(self, url: Text, signature: Text, form: str = "decoded") -> bool:
         """Whether ``signature`` is this key's signature of the URL's query in ``form`` (constant time)."""
         data, given = _bytes(url, "url"), _bytes(signature, "signature")
-        status = self._call(_verify_url, data, len(data), _form(form), given, len(given))
-        if status == Status.SIGNATURE_MISMATCH:
-            return False
-        if status:
-            raise _error(status)
-        return True
+        return self._matches(self._run(_verify_url, data, len(data), _form(form), given, len(given), signs=False)[0])
 
     def build_query(
         self, params: Union[Mapping[Text, Text], Iterable[Tuple[Text, Text]]], form: str = "decoded"
@@ -324,37 +294,17 @@ class SigningKey:
             keep.append(_ffi.from_buffer(value))
             param.name, param.name_len, param.value, param.value_len = keep[-2], len(name), keep[-1], len(value)
         form_number = _form(form)
-        signature = _out()
         needed = _new("size_t *")
         query = _new("char[]", 256)
-        status = self._call(
-            _lib.unleashed_build_query,
-            array,
-            len(pairs),
-            form_number,
-            query,
-            len(query),
-            needed,
-            signature,
-            _BUFFER_LEN,
-        )
+        build = _lib.unleashed_build_query
+        status, signature = self._run(build, array, len(pairs), form_number, query, len(query), needed)
         if status == Status.BUFFER_TOO_SMALL and needed[0] > len(query):
             # The library reported the whole query's size: one retry always fits.
             query = _new("char[]", needed[0])
-            status = self._call(
-                _lib.unleashed_build_query,
-                array,
-                len(pairs),
-                form_number,
-                query,
-                len(query),
-                _ffi.NULL,
-                signature,
-                _BUFFER_LEN,
-            )
+            status, signature = self._run(build, array, len(pairs), form_number, query, len(query), _ffi.NULL)
         if status:
             raise _error(status)
-        return SignedQuery(_ffi.string(query).decode("ascii"), _unpack(signature, SIGNATURE_LEN).decode("ascii"))
+        return SignedQuery(_ffi.string(query).decode("ascii"), signature)
 
     def headers(self, url: Text, api_id: str, client_type: str, *, form: str = "decoded") -> Dict[str, str]:
         """The five headers of an Unleashed request for ``url`` (or a path-and-query such as
@@ -371,14 +321,44 @@ class SigningKey:
             "Content-Type": "application/json",
         }
 
-    def _call(self, function, *args) -> int:
-        """Calls ``function(key, *args)``, counted as in progress so that :meth:`close` waits for it."""
-        calls = self._calls
-        calls.append(None)
+    # Calls in progress. Every call that reads the key holds one of the key's output buffers while it runs (taken
+    # from self._buffers, returned after); self._made lists every buffer ever made for the key, registered before
+    # its first use. So len(self._made) - len(self._buffers) calls are in progress, which close() waits out. The
+    # buffers also give each thread its own output (cffi releases the GIL during calls), and are made only when
+    # more threads than ever before sign at once.
+
+    def _new_buffer(self):
+        out = _new("char[]", _BUFFER_LEN)
+        self._made.append(out)
+        return out
+
+    def _run(self, function, *args, signs: bool = True) -> Tuple[int, str]:
+        """``function(key, *args, out, len(out))`` (just ``function(key, *args)`` if not ``signs``), counted as in
+        progress; returns its status and, when it signed, the signature."""
+        buffers = self._buffers
         try:
-            return function(self._key, *args)
+            out = buffers.pop()
+        except IndexError:
+            out = self._new_buffer()
+        try:
+            status = function(self._key, *args, out, _BUFFER_LEN) if signs else function(self._key, *args)
+            return status, _unpack(out, SIGNATURE_LEN).decode("ascii") if signs and not status else ""
         finally:
-            calls.pop()
+            buffers.append(out)
+
+    def _signature(self, function, *args) -> str:
+        status, signature = self._run(function, *args)
+        if status:
+            raise _error(status)
+        return signature
+
+    @staticmethod
+    def _matches(status: int) -> bool:
+        if status == Status.SIGNATURE_MISMATCH:
+            return False
+        if status:
+            raise _error(status)
+        return True
 
     def close(self) -> None:
         """Wipes the prepared key in native memory; using it afterwards raises :class:`UnleashedError`.
@@ -386,8 +366,8 @@ class SigningKey:
         Calls that other threads are making with this key when ``close()`` starts are waited for, so none of
         them reads the key while it is being wiped; calls starting later fail. Closing twice is fine.
         """
-        self._key = _CLOSED  # calls starting from now on see a cleared key
-        while self._calls:  # calls started before: let them return
+        self._key = _CLOSED  # calls starting from now on (reading self._key after taking a buffer) see a cleared key
+        while len(self._buffers) != len(self._made):  # calls started before: let them return
             time.sleep(0)
         self._finalizer()
 

@@ -32,6 +32,12 @@ def workspace_version() -> str:
 class BuildExtWithLibrary(build_ext):
     """Builds the ffi crate's static library before the cffi extension is linked with it."""
 
+    def finalize_options(self) -> None:
+        super().finalize_options()
+        # Always recompile and relink: setuptools cannot see that the Rust library changed, and a build/ left
+        # by an earlier build would otherwise put a stale library in the wheel.
+        self.force = True
+
     def run(self) -> None:
         build_ffi.build_library()
         super().run()

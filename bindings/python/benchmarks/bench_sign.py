@@ -1,6 +1,6 @@
 """Nanoseconds per signature: unleashed_signer against Python's own hmac, from one run (not a test).
 
-    python bindings/python/benchmarks/bench_sign.py [--rounds 7] [--number 200000] [--ctypes LIB]
+    python bindings/python/benchmarks/bench_sign.py [--rounds 25] [--number 20000] [--ctypes LIB]
 
 Each variant turns the same 24-byte query (``str``) into the 44-character base64 signature (``str``) with the
 same 86-character key. Rounds interleave the variants, and each figure is the best round's mean, so background
@@ -52,8 +52,8 @@ def ctypes_signer(path: str):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--number", type=int, default=200_000, help="calls per variant per round")
+    parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--number", type=int, default=20_000, help="calls per variant per round")
     parser.add_argument("--ctypes", metavar="LIB", help="also time ctypes over this libunleashed_signer_ffi.so")
     args = parser.parse_args()
 

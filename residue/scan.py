@@ -324,7 +324,8 @@ def table(runs: list[Run]) -> str:
             worst = max(cell, key=lambda r: r.total)
             what = ", ".join(sorted(worst.found)) if worst.total else ""
             cells.append(f"{worst.total}" + (f" ({what})" if what and path != "control" else ""))
-        lines.append(f"| {path} | " + " | ".join(cells) + " |")
+        label = "control: key alive, must be found" if path == "control" else path
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     runs_count = len(runs)
     lines.append("")
     lines.append(f"{runs_count} runs: keys {', '.join(KEYS)}; storage {', '.join(STORAGES)} (anchors: heap).")

@@ -270,7 +270,8 @@ impl World {
     }
 
     fn step(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
-        match u.int_in_range(0u8..=11)? {
+        match u.int_in_range(0u8..=12)? {
+            12 => self.build_query(u),
             0 => self.key_init(u),
             1 => self.key_clear(u),
             2 => self.sign(u),
@@ -567,6 +568,80 @@ impl World {
             expected = Some(hmac_signature(&key.hmac_key, &message));
         }
         out.check(status, expected.as_deref());
+        Ok(())
+    }
+
+    /// `unleashed_build_query`: arguments checked in order, then each parameter in turn; on success the query and
+    /// signature equal the oracle's, and `needed` is the whole query's size whenever the query buffer is too small.
+    fn build_query(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
+        let key_storage = Storage::arbitrary(u)?;
+        let count = u.int_in_range(0..=4usize)?;
+        let inputs: Vec<(Input<'_>, Input<'_>)> =
+            (0..count).map(|_| Ok((Input::arbitrary(u)?, Input::arbitrary(u)?))).collect::<Result<_>>()?;
+        let params: Vec<unleashed_param> = inputs
+            .iter()
+            .map(|(name, value)| {
+                let ((name, name_len), (value, value_len)) = (name.raw(), value.raw());
+                unleashed_param { name, name_len, value, value_len }
+            })
+            .collect();
+        let params_null = count > 0 && u.ratio(1, 16)?;
+        let form = arbitrary_enum(u, 2)?;
+        let query_null = u.ratio(1, 16)?;
+        let cap = u.int_in_range(0..=120usize)?;
+        let mut query_buf = vec![CANARY; cap + GUARD];
+        let needed_null = u.ratio(1, 4)?;
+        let mut needed = usize::MAX;
+        let mut out = Out::arbitrary(u)?;
+        let (key, key_problem) = self.key_arg(key_storage);
+        let (out_ptr, out_len) = out.raw();
+        let query_ptr = if query_null { std::ptr::null_mut() } else { query_buf.as_mut_ptr().cast() };
+        let params_ptr = if params_null { std::ptr::null() } else { params.as_ptr() };
+        let needed_ptr = if needed_null { std::ptr::null_mut() } else { &raw mut needed };
+        // SAFETY: every pointer is NULL or valid for its length; the buffers do not overlap.
+        let status = unsafe {
+            unleashed_build_query(key, params_ptr, count, form, query_ptr, cap, needed_ptr, out_ptr, out_len)
+        };
+        // The arguments in declaration order, then the parameters one by one.
+        let mut problems = vec![
+            key_problem,
+            params_null.then_some(UNLEASHED_NULL_POINTER),
+            form_of(form).is_none().then_some(UNLEASHED_INVALID_SIGNED_FORM),
+            query_null.then_some(UNLEASHED_NULL_POINTER),
+            out.problem(),
+        ];
+        let first_problem = problems.iter().flatten().next().copied();
+        for (name, value) in &inputs {
+            problems.push(name.problem().or(value.problem()));
+            if name.problem().is_none() && value.problem().is_none() && name.bytes().is_empty() {
+                problems.push(Some(UNLEASHED_EMPTY_PARAMETER_NAME));
+            }
+        }
+        let pairs: Vec<(Vec<u8>, Vec<u8>)> =
+            inputs.iter().map(|(n, v)| (n.bytes().to_vec(), v.bytes().to_vec())).collect();
+        let wire_query = wire(&pairs);
+        if first_problem.is_none() && problems.iter().all(Option::is_none) && wire_query.len() + 1 > cap {
+            problems.push(Some(UNLEASHED_BUFFER_TOO_SMALL));
+        }
+        let mut expected_signature = None;
+        if expect(status, &problems) {
+            assert_eq!(status, UNLEASHED_OK);
+            let key = self.key.as_ref().unwrap();
+            let message = match form_of(form).unwrap() {
+                SignedForm::Decoded => raw_joined(&pairs),
+                SignedForm::Wire => wire_query.clone(),
+            };
+            expected_signature = Some(hmac_signature(&key.hmac_key, &message));
+            assert_eq!(&query_buf[..wire_query.len()], wire_query.as_slice(), "built query");
+            assert_eq!(query_buf[wire_query.len()], 0, "query not NUL-terminated");
+            assert!(query_buf[wire_query.len() + 1..].iter().all(|&b| b == CANARY), "written past the query");
+        } else {
+            assert!(query_buf.iter().all(|&b| b == CANARY), "{status:?}: query buffer written on failure");
+        }
+        out.check(status, expected_signature.as_deref());
+        if !needed_null && matches!(status, UNLEASHED_OK | UNLEASHED_BUFFER_TOO_SMALL) && out.problem().is_none() {
+            assert_eq!(needed, wire_query.len() + 1, "needed is the whole query's size");
+        }
         Ok(())
     }
 

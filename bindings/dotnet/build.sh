@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the C# binding with Mono's C# compiler (mcs, C# 6), as .NET users' SDK-style projects would, into
+# bindings/dotnet/out/ (or $OUT): Unleashed.Signer.dll with its XML docs, libunleashed_signer.so (the C library,
+# under the name P/Invoke looks for), the licences, the NUnit tests and the benchmark.
+#
+# The C library is target/release/libunleashed_signer_ffi.so ($CARGO_TARGET_DIR), built if missing, or
+# $UNLEASHED_SIGNER_NATIVE. The version comes from Unleashed.Signer/Unleashed.Signer.csproj's <Version>.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${OUT:-$here/out}
+native=${UNLEASHED_SIGNER_NATIVE:-${CARGO_TARGET_DIR:-$repo/target}/release/libunleashed_signer_ffi.so}
+
+if [[ ! -f $native ]]; then
+    (cd "$repo" && cargo build --quiet --release -p unleashed-signer-ffi)
+fi
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$here/Unleashed.Signer/Unleashed.Signer.csproj")
+nunit=$(ls /usr/lib/cli/nunit.framework-*/nunit.framework.dll 2>/dev/null | head -n 1 || true)
+
+mkdir -p "$out/obj"
+cat >"$out/obj/Version.cs" <<VERSION
+[assembly: System.Reflection.AssemblyVersion("$version.0")]
+[assembly: System.Reflection.AssemblyFileVersion("$version.0")]
+[assembly: System.Reflection.AssemblyInformationalVersion("$version")]
+VERSION
+
+mcs=(mcs -nologo -langversion:6 -unsafe -optimize+ -debug- -warn:4 -warnaserror+)
+"${mcs[@]}" -target:library -r:System.Net.Http.dll -doc:"$out/Unleashed.Signer.xml" -out:"$out/Unleashed.Signer.dll" \
+    "$here"/Unleashed.Signer/*.cs "$out/obj/Version.cs"
+cp "$native" "$out/libunleashed_signer.so"
+cp "$repo/LICENSE-MIT" "$repo/LICENSE-APACHE" "$out/"
+
+"${mcs[@]}" -target:exe -r:"$out/Unleashed.Signer.dll" -out:"$out/Unleashed.Signer.Benchmark.exe" \
+    "$here"/Unleashed.Signer.Benchmark/*.cs
+
+if [[ -z $nunit ]]; then
+    echo "build.sh: NUnit not found (apt-get install libnunit-cil-dev nunit-console): tests not built" >&2
+    exit 1
+fi
+cp "$nunit" "$out/"
+"${mcs[@]}" -target:library -r:"$out/Unleashed.Signer.dll" -r:System.Net.Http.dll -r:"$out/nunit.framework.dll" \
+    -out:"$out/Unleashed.Signer.Tests.dll" "$here"/Unleashed.Signer.Tests/*.cs "$here/example/Example.cs"
+echo "built $out/Unleashed.Signer.dll $version"

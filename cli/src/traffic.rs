@@ -187,7 +187,7 @@ impl Report {
             let status = if checked.ok { "OK" } else { "MISMATCH" };
             out += &format!("{} {} ({}): {status}\n", checked.method, checked.target, checked.location);
             for problem in &checked.problems {
-                out += &format!("  {}: {}.\n", problem.header, problem.cause);
+                out += &format!("  Cause: {}.\n", problem.cause);
                 if problem.header == "api-auth-signature"
                     && let (Some(should_sign), Some(expected)) = (&checked.should_sign, &checked.expected)
                 {

@@ -61,7 +61,13 @@ fn trace_ascii(bytes: &[u8]) -> Result<Vec<CapturedRequest>, Stop> {
         let mut head = Vec::with_capacity(size);
         while let Some((offset, data)) = lines.peek().and_then(|next| data_line(*next)) {
             let gap = offset.checked_sub(head.len()).filter(|gap| [0, 2].contains(gap));
-            let gap = gap.ok_or_else(|| Stop::line(lines.peek().map_or(0, |l| l.number), "the offsets skip bytes"))?;
+            let gap = gap.ok_or_else(|| {
+                let number = lines.peek().map_or(0, |l| l.number);
+                Stop::line(
+                    number,
+                    format!("this line's offset does not follow the line before: the trace was edited; {HOW}"),
+                )
+            })?;
             if gap == 2 {
                 head.extend_from_slice(b"\r\n");
             }
@@ -165,5 +171,8 @@ mod tests {
         assert!(stop.what.contains("without a request"), "{}", stop.what);
         assert_eq!(parse(b"> GET / HTTP/1.1\n> Host h\n").unwrap_err().at, "line 2");
         assert_eq!(parse(b"> Host: h\n").unwrap_err().at, "line 1");
+        let skipped = parse(b"=> Send header, 20 bytes\n0000: GET / HTTP/1.1\n0020: Host: h\n").unwrap_err();
+        assert_eq!(skipped.at, "line 3");
+        assert!(skipped.what.contains("offset does not follow"), "{}", skipped.what);
     }
 }

@@ -97,7 +97,7 @@ fn cases() -> Vec<Case> {
             target: "/Products?productCode=A%2BB",
             headers: signed(sign(key, "productCode=A+B"), OTHER_ID, true),
             body: "",
-            verdict: Some(&"api-auth-id 99999999-4e5f-6a7b-8c9d-0e1f2a3b4c5d is another account's id"),
+            verdict: Some("api-auth-id 99999999-4e5f-6a7b-8c9d-0e1f2a3b4c5d is another account's id"),
         },
         Case {
             name: "no client-type",

@@ -18,3 +18,8 @@ if ((${#missing[@]})); then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Python's requests (PyPI), for the CLI's capture test (cli/tests/capture.rs), which `cargo test --workspace` runs.
+if ! python3 -c 'import requests' 2>/dev/null; then
+    echo "installing: requests (PyPI)"
+    python3 -m pip install --quiet --disable-pip-version-check requests
+fi

@@ -13,7 +13,8 @@ Credentials come from the environment, never from the command line (a key there 
 
 Exit codes: 0 success, 1 signature mismatch (verify), 2 usage or input error.";
 
-/// Prints signed headers and curl commands for the Unleashed API, and explains why a signature gets 403.
+/// Prints signed headers and curl commands for the Unleashed API, and explains why a signature gets 403, from a
+/// URL or from captured traffic.
 #[derive(Debug, Parser)]
 #[command(name = "unleashed-sign", version, after_help = CREDENTIALS_HELP)]
 #[command(after_long_help = CREDENTIALS_HELP)]

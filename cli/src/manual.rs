@@ -17,7 +17,15 @@ pub fn completions(shell: CompletionShell) -> String {
     };
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "unleashed-sign", &mut out);
-    String::from_utf8(out).expect("clap_complete writes UTF-8")
+    let script = String::from_utf8(out).expect("clap_complete writes UTF-8");
+    match shell {
+        // clap_complete's bash script names each command's state `unleashed__sign__subcmd__verify` in its loop but
+        // matches `unleashed__subcmd__sign__subcmd__verify`, so no command's options complete for a name with a
+        // hyphen (clap-rs/clap#6421, open). Spelling the arms as the loop does fixes it; a fixed clap leaves
+        // nothing to replace.
+        Shell::Bash => script.replace("unleashed__subcmd__sign", "unleashed__sign"),
+        _ => script,
+    }
 }
 
 /// The man page of `unleashed-sign` (section 1, roff), listing the commands.

@@ -456,7 +456,7 @@ fn usage_errors_exit_2_on_one_line() {
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in ["headers", "curl", "build", "verify"] {
+    for command in ["headers", "curl", "build", "verify", "completions", "man"] {
         let output = run(&[command, "--help"]);
         assert_eq!(output.status.code(), Some(0), "{command}");
         let text = stdout(&output);

@@ -5,7 +5,7 @@ mod har;
 mod raw;
 
 use std::fmt;
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 /// The formats a capture comes in.
@@ -89,6 +89,9 @@ pub fn read(format: Format, path: &Path) -> Result<Vec<CapturedRequest>, Capture
     let (file, bytes) = if path == Path::new("-") {
         let mut bytes = Vec::new();
         let file = "stdin".to_owned();
+        if std::io::stdin().is_terminal() {
+            eprintln!("unleashed-sign: reading the capture from stdin; end it with Ctrl-D");
+        }
         std::io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|error| CaptureError::Unreadable { file: file.clone(), error })?;

@@ -40,7 +40,7 @@ pub struct Checked {
     pub target: String,
     /// Whether there is no problem.
     pub ok: bool,
-    /// The bytes that should have been signed, shown quoted.
+    /// The bytes that should have been signed (as UTF-8, any invalid bytes replaced).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub should_sign: Option<String>,
     /// The signature the key makes for them.
@@ -99,7 +99,7 @@ fn check_one(request: &CapturedRequest, expected: &Expected<'_>) -> Option<Check
             match diagnose::verify(expected.key_text, &target, expected.form, &given) {
                 Ok(Verdict::Match { .. }) => {}
                 Ok(Verdict::Mismatch { message, expected: signature, found, tried }) => {
-                    should_sign = Some(diagnose::show(&message));
+                    should_sign = Some(String::from_utf8_lossy(&message).into_owned());
                     expected_signature = Some(signature);
                     problems.push(match found {
                         Some(found) => Problem::new("api-auth-signature", found.cause, found.fix),
@@ -191,7 +191,7 @@ impl Report {
                 if problem.header == "api-auth-signature"
                     && let (Some(should_sign), Some(expected)) = (&checked.should_sign, &checked.expected)
                 {
-                    out += &format!("    should sign: {should_sign} ({form} form)\n");
+                    out += &format!("    should sign: {should_sign:?} ({form} form)\n");
                     out += &format!("    expected:    {expected}\n");
                     out += &format!("    given:       {}\n", checked.given);
                 }

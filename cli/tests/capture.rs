@@ -338,8 +338,28 @@ fn assert_report(what: &str, flag: &str, file: &Path, cases: &[&Case]) {
             assert_eq!(causes.len(), 1, "{what}, {}: one cause, {causes:?}", case.name);
             assert!(causes[0].contains(verdict), "{what}, {}: {causes:?}", case.name);
             assert!(text.contains(&format!(": {}.", causes[0])), "{what}: the text names it too:\n{text}");
+            if checked["problems"][0]["header"] == "api-auth-signature" {
+                assert_eq!(checked["should_sign"], percent_decode(case.target.split_once('?').map_or("", |(_, q)| q)));
+            }
         }
     }
+}
+
+/// `%XX` decoded (the decoded form's message), `+` kept.
+fn percent_decode(query: &str) -> String {
+    let bytes = query.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&query[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
 }
 
 /// The statuses the mock must have answered: 200 for a right request, 403 for a wrong signature or id.

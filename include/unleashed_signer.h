@@ -200,9 +200,10 @@ typedef uint32_t unleashed_status;
 /**
  * Storage for a prepared signing key, allocated by the caller (on the stack, in a struct, or with malloc).
  *
- * Opaque: only this library reads or writes it. Initialise it with `unleashed_key_init` and wipe it with
- * `unleashed_key_clear` when done. Zero-initialise it (`unleashed_key key = {0};`) so that using it before
- * `unleashed_key_init` reliably returns `UNLEASHED_KEY_NOT_INITIALISED`. It holds no pointers: a copy made
+ * Opaque: only this library reads or writes it. Initialise it with `unleashed_key_init`, which only writes it
+ * (uninitialised storage is fine), and wipe it with `unleashed_key_clear` when done. Zero-initialise it
+ * (`unleashed_key key = {0};`) so that using it before `unleashed_key_init` reliably returns
+ * `UNLEASHED_KEY_NOT_INITIALISED`. It holds no pointers: a copy made
  * with `memcpy` is a working key too, and must be cleared as well. A key may be used by several threads at
  * once for signing and verifying, but must not be initialised or cleared while another thread uses it.
  */
@@ -305,8 +306,14 @@ UNLEASHED_API const char *unleashed_version(void);
  * Prepares a signing key in the caller's storage.
  *
  * `secret` is `secret_len` bytes (no NUL needed; NULL only with length 0). Any key previously held in `key` is
- * wiped first, and on any failure `key` is left cleared. The secret is never copied anywhere but the prepared
- * key, and intermediate copies are wiped.
+ * wiped first, and on any failure `key` is left cleared.
+ *
+ * The storage is only written, never read: it need not be initialised (though zero-initialising it, as
+ * `unleashed_key key = {0};`, makes a use before `unleashed_key_init` reliably return
+ * `UNLEASHED_KEY_NOT_INITIALISED`). The key is prepared in `*key` itself, and every intermediate copy of key
+ * material the library makes (the padded key block, a long key's hash) is wiped before the call returns; what the
+ * README section "What is wiped" lists as out of reach (the caller's own copies of the secret, the kernel, a
+ * signal arriving mid-call) stays out of reach.
  *
  * Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,
  * `UNLEASHED_INVALID_LENGTH`, `UNLEASHED_INVALID_KEY_FORMAT`, `UNLEASHED_EMPTY_KEY`, `UNLEASHED_KEY_WHITESPACE`,

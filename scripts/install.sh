@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the C library: include/unleashed_signer.h, libunleashed_signer.a, libunleashed_signer.so (with its
-# soname links) and two pkg-config files. Afterwards a C program builds with
+# Installs the C library: include/unleashed_signer.h and the C++17 wrapper unleashed.hpp, libunleashed_signer.a,
+# libunleashed_signer.so (with its soname links) and two pkg-config files. Afterwards a C program builds with
 #
 #     cc app.c $(pkg-config --cflags --libs unleashed-signer)           # linked with the shared library
 #     cc app.c $(pkg-config --cflags --libs unleashed-signer-static)    # the static library, nothing to ship
@@ -65,6 +65,7 @@ done
 
 install -d "$destdir$includedir" "$destdir$libdir/pkgconfig"
 install -m 644 "$repo/include/unleashed_signer.h" "$destdir$includedir/unleashed_signer.h"
+install -m 644 "$repo/examples/cpp/unleashed.hpp" "$destdir$includedir/unleashed.hpp"
 install -m 644 "$artifacts/libunleashed_signer_ffi.a" "$destdir$libdir/libunleashed_signer.a"
 install -m 755 "$artifacts/libunleashed_signer_ffi.so" "$destdir$libdir/libunleashed_signer.so.$version"
 ln -sfn "libunleashed_signer.so.$version" "$destdir$libdir/$soname"

@@ -24,12 +24,20 @@ pub enum KeyFormat {
 /// An HMAC-SHA256 key prepared for signing Unleashed requests.
 ///
 /// Preparing it hashes the two padded key blocks once; each signature after that costs two SHA-256
-/// compressions for a short query. Every copy of key material made while preparing it is wiped, and the
-/// prepared states are wiped when the key is dropped. `Debug` never shows them.
+/// compressions for a short query. Every copy of key material the library makes while preparing it is wiped,
+/// and the prepared states are wiped when the key is dropped. `Debug` never shows them.
+///
+/// # Where a key lives
+/// The constructors ([`from_text`](Self::from_text) and the others) return the key by value. A Rust move is a
+/// `memcpy`: the bytes left behind in the old place (a dead stack slot, a return slot) are a copy of the
+/// prepared key that no destructor runs on and the library cannot wipe. For a key that lives long, prepare it
+/// where it will stay: make an [`empty`](Self::empty) key there (in a `static`, a `Box`, a struct field) and
+/// [`load`](Self::load) the secret into it, which writes the prepared states in place and nowhere else.
 ///
 /// ```
-/// use unleashed_signer::SigningKey;
-/// let key = SigningKey::from_text("made-up-key-for-docs-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU==")?;
+/// use unleashed_signer::{KeyFormat, SigningKey};
+/// let mut key = Box::new(SigningKey::empty());
+/// key.load(b"made-up-key-for-docs-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU==", KeyFormat::Text)?;
 /// assert_eq!(key.sign(b"customerCode=ACME").as_str().len(), 44);
 /// # Ok::<(), unleashed_signer::KeyError>(())
 /// ```
@@ -43,73 +51,105 @@ pub struct SigningKey {
 pub const MAX_BASE64_KEY_CHARS: usize = 256;
 
 impl SigningKey {
+    /// A key that holds no secret yet: every byte zero, ready for [`load`](Self::load).
+    ///
+    /// An empty key is not an HMAC key: its signatures match no real key's, so a server refuses them. Check
+    /// [`is_empty`](Self::is_empty) where a key may not have been loaded.
+    #[must_use]
+    pub const fn empty() -> Self {
+        Self { inner: ChainingValue::zero(), outer: ChainingValue::zero() }
+    }
+
+    /// Whether the key holds no secret: made by [`empty`](Self::empty), wiped, or left so by a failed
+    /// [`load`](Self::load).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_zero() && self.outer.is_zero()
+    }
+
     /// Prepares the key the Unleashed way: the bytes of the key text are the HMAC key.
     ///
     /// Rejects an empty key, and any whitespace or control character, naming where it stands
     /// ("the API key has a trailing newline") but never echoing the key.
     pub fn from_text(key: &str) -> Result<Self, KeyError> {
-        check_text(key)?;
-        Self::from_bytes(key.as_bytes())
+        Self::prepared(key.as_bytes(), KeyFormat::Text)
     }
 
     /// Prepares a raw binary secret as it is. Only an empty secret is rejected.
     pub fn from_bytes(secret: &[u8]) -> Result<Self, KeyError> {
-        if secret.is_empty() {
-            return Err(KeyError::Empty);
-        }
-        let mut block = Zeroizing::new([0u8; BLOCK_LEN]);
-        if secret.len() > BLOCK_LEN {
-            // RFC 2104: a key longer than the block is replaced by its hash.
-            let mut hasher = Sha256::new();
-            hasher.update(secret);
-            let mut digest = Zeroizing::new([0u8; DIGEST_LEN]);
-            hasher.finalize_into(&mut digest);
-            block[..DIGEST_LEN].copy_from_slice(&*digest);
-        } else {
-            block[..secret.len()].copy_from_slice(secret);
-        }
-        Ok(Self::from_key_block(&mut block))
+        Self::prepared(secret, KeyFormat::Raw)
     }
 
     /// Opt-in for services that hand out base64-encoded binary secrets: decodes `key` (padded standard base64,
     /// in constant time) into a wiped stack buffer and uses the decoded bytes. Unleashed keys are *not* used
     /// this way: use [`from_text`](Self::from_text) for them.
     pub fn from_base64(key: &str) -> Result<Self, KeyError> {
-        check_text(key)?;
-        if key.len() > MAX_BASE64_KEY_CHARS {
-            return Err(KeyError::Base64TooLong { max_chars: MAX_BASE64_KEY_CHARS });
-        }
-        let mut decoded = Zeroizing::new([0u8; MAX_BASE64_KEY_CHARS / 4 * 3]);
-        let secret = Base64::decode(key, &mut *decoded).map_err(|_| KeyError::InvalidBase64)?;
-        Self::from_bytes(secret)
+        Self::prepared(key.as_bytes(), KeyFormat::Base64)
     }
 
     /// Prepares `secret` read as `format`: the one entry point for callers that hold bytes, such as C.
     pub fn new(secret: &[u8], format: KeyFormat) -> Result<Self, KeyError> {
-        let text = || core::str::from_utf8(secret).map_err(|e| KeyError::NotUtf8 { offset: e.valid_up_to() });
-        match format {
-            KeyFormat::Text => Self::from_text(text()?),
-            KeyFormat::Base64 => Self::from_base64(text()?),
-            KeyFormat::Raw => Self::from_bytes(secret),
-        }
+        Self::prepared(secret, format)
     }
 
-    /// Absorbs the key block XORed with HMAC's ipad and opad, then wipes the block.
-    fn from_key_block(block: &mut [u8; BLOCK_LEN]) -> Self {
+    fn prepared(secret: &[u8], format: KeyFormat) -> Result<Self, KeyError> {
+        let mut key = Self::empty();
+        key.load(secret, format)?;
+        Ok(key)
+    }
+
+    /// Prepares `secret`, read as `format`, in this key's own storage, replacing (and wiping) what it held.
+    ///
+    /// The prepared states are computed where they stay, so no copy of them is left anywhere else by this
+    /// call. On an error the key is left [`empty`](Self::empty); the error never holds key bytes.
+    pub fn load(&mut self, secret: &[u8], format: KeyFormat) -> Result<(), KeyError> {
+        self.zeroize();
+        match format {
+            KeyFormat::Text => self.load_block(check_text(secret)?.as_bytes()),
+            KeyFormat::Base64 => {
+                let text = check_text(secret)?;
+                if text.len() > MAX_BASE64_KEY_CHARS {
+                    return Err(KeyError::Base64TooLong { max_chars: MAX_BASE64_KEY_CHARS });
+                }
+                let mut decoded = Zeroizing::new([0u8; MAX_BASE64_KEY_CHARS / 4 * 3]);
+                let secret = Base64::decode(text, &mut *decoded).map_err(|_| KeyError::InvalidBase64)?;
+                if secret.is_empty() {
+                    return Err(KeyError::Empty);
+                }
+                self.load_block(secret);
+            }
+            KeyFormat::Raw if secret.is_empty() => return Err(KeyError::Empty),
+            KeyFormat::Raw => self.load_block(secret),
+        }
+        Ok(())
+    }
+
+    /// Pads `secret` (hashed first if longer than a block, RFC 2104) into HMAC's key block and absorbs the block
+    /// XORed with ipad and opad into the two states in place. Wipes the block and the hashed key.
+    fn load_block(&mut self, secret: &[u8]) {
         const IPAD: u8 = 0x36;
         const OPAD: u8 = 0x5c;
-        let mut key = Self { inner: ChainingValue::initial(), outer: ChainingValue::initial() };
+        let mut block = Zeroizing::new([0u8; BLOCK_LEN]);
+        if secret.len() > BLOCK_LEN {
+            let mut hasher = Sha256::new();
+            hasher.update(secret);
+            let (digest, _) = block.split_first_chunk_mut::<DIGEST_LEN>().expect("a block holds a digest");
+            hasher.finalize_into(digest);
+        } else {
+            block[..secret.len()].copy_from_slice(secret);
+        }
         block.iter_mut().for_each(|b| *b ^= IPAD);
-        key.inner.absorb_block(block);
+        self.inner.restart_with(&block);
         block.iter_mut().for_each(|b| *b ^= IPAD ^ OPAD);
-        key.outer.absorb_block(block);
-        block.zeroize();
-        key
+        self.outer.restart_with(&block);
+        block[..].zeroize();
+        crate::sha256::flush_registers();
     }
 }
 
 /// Rejects what a key pasted from Unleashed never holds, saying where it stands.
-fn check_text(key: &str) -> Result<(), KeyError> {
+fn check_text(secret: &[u8]) -> Result<&str, KeyError> {
+    let key = core::str::from_utf8(secret).map_err(|e| KeyError::NotUtf8 { offset: e.valid_up_to() })?;
     if key.is_empty() {
         return Err(KeyError::Empty);
     }
@@ -126,7 +166,7 @@ fn check_text(key: &str) -> Result<(), KeyError> {
             return Err(KeyError::Control { offset });
         }
     }
-    Ok(())
+    Ok(key)
 }
 
 impl Zeroize for SigningKey {

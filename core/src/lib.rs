@@ -5,7 +5,11 @@
 //! queries whose signature cannot drift from what is sent ([`QueryBuilder`]), signs URLs in either
 //! [`SignedForm`], and gives the five request headers ([`RequestHeaders`]).
 //!
-//! Every copy of key material, including HMAC's inner and outer SHA-256 states, is wiped when dropped.
+//! Every copy of key material the library makes, including HMAC's inner and outer SHA-256 states, is wiped
+//! before the call that made it returns, and a key's own states are wiped when it is dropped. A Rust move is a
+//! copy no destructor sees: prepare long-lived keys in place with [`SigningKey::empty`] and
+//! [`SigningKey::load`]. The README's "What is wiped" section has the measurement (a scan of process memory after
+//! clear finds nothing, on every entry point, in release builds) and what is out of reach.
 //!
 //! ```
 //! use unleashed_signer::{ApiId, ClientType, RequestHeaders, SignedForm, SigningKey};

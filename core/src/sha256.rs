@@ -30,6 +30,23 @@ impl ChainingValue {
         Self { words: IV, absorbed: 0 }
     }
 
+    /// A state with every word zero and nothing absorbed: what an empty key holds.
+    pub(crate) const fn zero() -> Self {
+        Self { words: [0; 8], absorbed: 0 }
+    }
+
+    /// Whether nothing was absorbed: a [`zero`](Self::zero) or wiped state, never one of a prepared key.
+    pub(crate) fn is_zero(&self) -> bool {
+        self.absorbed == 0
+    }
+
+    /// Starts a fresh hash in place and absorbs `block` as its first block, with no copy of the result elsewhere.
+    pub(crate) fn restart_with(&mut self, block: &[u8; BLOCK_LEN]) {
+        self.words = IV;
+        self.absorbed = 0;
+        self.absorb_block(block);
+    }
+
     /// Absorbs exactly one block.
     pub(crate) fn absorb_block(&mut self, block: &[u8; BLOCK_LEN]) {
         compress256(&mut self.words, core::slice::from_ref(block));
@@ -61,6 +78,16 @@ impl ChainingValue {
         words[..].zeroize();
         block[..].zeroize();
     }
+}
+
+/// Compresses a public block, so that the SHA-256 registers (the SHA-NI and SIMD vector registers, which nothing
+/// else clears) hold only public values after keying rather than the last key-derived state. Left there, the next
+/// call that saves vector registers (a lazily bound symbol's resolver, a signal handler) spills it to the stack.
+#[inline(never)]
+pub(crate) fn flush_registers() {
+    let mut words = IV;
+    compress256(&mut words, core::slice::from_ref(&[0u8; BLOCK_LEN]));
+    core::hint::black_box(&mut words);
 }
 
 fn write_digest(words: &[u32; 8], out: &mut [u8; DIGEST_LEN]) {
@@ -95,6 +122,14 @@ impl Sha256 {
     /// A hash that continues from `chain`.
     pub(crate) fn resume(chain: &ChainingValue) -> Self {
         Self { chain: chain.clone(), block: [0; BLOCK_LEN], pending: 0 }
+    }
+
+    /// Starts over from `chain`, in place.
+    pub(crate) fn restart(&mut self, chain: &ChainingValue) {
+        self.chain.words = chain.words;
+        self.chain.absorbed = chain.absorbed;
+        self.block[..].zeroize();
+        self.pending = 0;
     }
 
     /// A hash of the empty message so far.

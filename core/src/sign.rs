@@ -117,10 +117,32 @@ impl Signer<'_> {
     }
 
     /// Finishes the HMAC and returns its signature. Every intermediate is wiped.
+    ///
+    /// Taking `self` by value moves the signer's state (a copy the library cannot wipe, as every Rust move): for
+    /// long inputs of a long-lived key, prefer [`finalize_reset`](Self::finalize_reset), which works in place.
     #[must_use]
     pub fn finalize(mut self) -> Signature {
+        self.finalize_reset()
+    }
+
+    /// Finishes the HMAC in place, returns its signature, and starts over for a new message with the same key.
+    /// Every intermediate is wiped.
+    ///
+    /// ```
+    /// use unleashed_signer::SigningKey;
+    /// let key = SigningKey::from_text("made-up-key")?;
+    /// let mut signer = key.signer();
+    /// signer.update(b"a=1");
+    /// assert_eq!(signer.finalize_reset(), key.sign(b"a=1"));
+    /// signer.update(b"b=2");
+    /// assert_eq!(signer.finalize_reset(), key.sign(b"b=2"));
+    /// # Ok::<(), unleashed_signer::KeyError>(())
+    /// ```
+    #[must_use]
+    pub fn finalize_reset(&mut self) -> Signature {
         let mut digest = [0u8; DIGEST_LEN];
         self.inner.finalize_into(&mut digest);
+        self.inner.restart(&self.key.inner);
         outer_signature(self.key, &mut digest)
     }
 
@@ -168,9 +190,10 @@ impl SigningKey {
             // Without a `%` the decoded form is the same bytes: the one-shot path signs them.
             SignedForm::Decoded if !query.contains(&b'%') => Ok(self.sign(query)),
             SignedForm::Decoded => {
+                // Finished in place: `finalize(self)` would move the state and leave its copy behind.
                 let mut signer = self.signer();
                 signer.update_decoded(query)?;
-                Ok(signer.finalize())
+                Ok(signer.finalize_reset())
             }
         }
     }
@@ -217,4 +240,23 @@ fn outer_signature(key: &SigningKey, digest: &mut [u8; DIGEST_LEN]) -> Signature
 
 fn check(expected: Signature, given: &[u8]) -> Result<(), VerifyError> {
     if expected.matches(given) { Ok(()) } else { Err(VerifyError::Mismatch) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finalize_reset_signs_each_message_and_starts_over() {
+        let key = SigningKey::from_text("made-up-key").unwrap();
+        let mut signer = key.signer();
+        signer.update(b"customer");
+        signer.update(b"Code=ACME");
+        assert_eq!(signer.finalize_reset(), key.sign(b"customerCode=ACME"));
+        assert_eq!(signer.finalize_reset(), key.sign(b""), "a reset signer signs the empty message");
+        signer.update(&[b'x'; 200]);
+        assert_eq!(signer.finalize_reset(), key.sign(&[b'x'; 200]));
+        signer.update(b"a=1");
+        assert_eq!(signer.finalize(), key.sign(b"a=1"));
+    }
 }

@@ -109,3 +109,57 @@ fn dropping_a_key_wipes_its_storage() {
         assert!(dropped.iter().all(|&b| b == 0), "bytes left after drop: {dropped:02x?}");
     }
 }
+
+#[test]
+fn an_empty_key_is_all_zero_and_load_prepares_it_in_place() {
+    let mut storage = MaybeUninit::<SigningKey>::zeroed();
+    let key = storage.write(SigningKey::empty());
+    assert!(key.is_empty());
+    // SAFETY: zero-initialised storage holding a `SigningKey`; only read by bytes.
+    assert!(unsafe { bytes_of(&storage) }.iter().all(|&b| b == 0), "an empty key holds no bytes");
+
+    // SAFETY: `storage` holds the `SigningKey` written above.
+    let key = unsafe { storage.assume_init_mut() };
+    key.load(KEY.as_bytes(), KeyFormat::Text).unwrap();
+    assert!(!key.is_empty());
+    assert_eq!(key.sign(b"customerCode=ACME"), SigningKey::from_text(KEY).unwrap().sign(b"customerCode=ACME"));
+    // SAFETY: as above.
+    let loaded = unsafe { bytes_of(&storage) };
+    assert!(loaded.iter().filter(|&&b| b != 0).count() > size_of::<SigningKey>() / 2, "prepared in this storage");
+
+    // Loading again replaces the key; a failed load leaves it empty, every byte zero.
+    // SAFETY: as above.
+    let key = unsafe { storage.assume_init_mut() };
+    key.load(b"another-made-up-key", KeyFormat::Text).unwrap();
+    assert_eq!(key.sign(b"a=1"), SigningKey::from_text("another-made-up-key").unwrap().sign(b"a=1"));
+    assert_eq!(key.load(b"made-up-key\n", KeyFormat::Text).unwrap_err().to_string(), {
+        SigningKey::from_text("made-up-key\n").unwrap_err().to_string()
+    });
+    assert!(key.is_empty());
+    // SAFETY: as above.
+    assert!(unsafe { bytes_of(&storage) }.iter().all(|&b| b == 0), "a failed load leaves every byte zero");
+    // SAFETY: as above; dropped once.
+    unsafe { storage.assume_init_drop() };
+}
+
+#[test]
+fn load_reads_every_format_as_the_constructors_do() {
+    let cases: [(&[u8], KeyFormat); 5] = [
+        (KEY.as_bytes(), KeyFormat::Text),
+        (b"short", KeyFormat::Text),
+        (b"c2VjcmV0IGJ5dGVz", KeyFormat::Base64),
+        (&[0xA5; 131], KeyFormat::Raw),
+        (b"\x00\xff", KeyFormat::Raw),
+    ];
+    for (secret, format) in cases {
+        let mut key = SigningKey::empty();
+        key.load(secret, format).unwrap();
+        assert_eq!(key.sign(b"q=1"), SigningKey::new(secret, format).unwrap().sign(b"q=1"), "{format:?}");
+    }
+    let mut key = SigningKey::empty();
+    for (secret, format) in [(&b""[..], KeyFormat::Raw), (b"", KeyFormat::Text), (b"abc", KeyFormat::Base64)] {
+        assert_eq!(key.load(secret, format), Err(SigningKey::new(secret, format).unwrap_err()));
+        assert!(key.is_empty());
+    }
+    assert!(!SigningKey::from_text(KEY).unwrap().is_empty());
+}

@@ -110,6 +110,28 @@ int main(int argc, char **argv) {
                0, std::string("unexpected error: ") + e.what());
     }
 
+    // A move hands the key over and clears the old storage: the new key signs as the old one did, the old one
+    // refuses to sign, and its storage is all zero.
+    {
+        unleashed::Key first("made-up-key");
+        const std::string expected = first.sign("customerCode=ACME");
+        unleashed::Key second(std::move(first));
+        expect(second.sign("customerCode=ACME") == expected, 0, "a moved key signs differently");
+        const unsigned char *old = reinterpret_cast<const unsigned char *>(first.get());
+        bool zero = true;
+        for (std::size_t i = 0; i < sizeof(unleashed_key); ++i) zero = zero && old[i] == 0;
+        expect(zero, 0, "a moved-from key's storage is not all zero");
+        try {
+            (void)first.sign("customerCode=ACME");
+            expect(false, 0, "a moved-from key signed");
+        } catch (const unleashed::Error &e) {
+            expect(e.status() == UNLEASHED_KEY_NOT_INITIALISED, 0, std::string("unexpected error: ") + e.what());
+        }
+        unleashed::Key third("another-made-up-key");
+        third = std::move(second);
+        expect(third.sign("customerCode=ACME") == expected, 0, "a move-assigned key signs differently");
+    }
+
     std::string text;
     std::size_t line = 0, cases = 0;
     while (std::getline(file, text)) {

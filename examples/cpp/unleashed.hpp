@@ -3,6 +3,7 @@
 #define UNLEASHED_HPP
 
 #include <cstddef>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,7 +30,9 @@ inline void check(unleashed_status status) {
 enum class Form : unleashed_signed_form { Decoded = UNLEASHED_SIGNED_FORM_DECODED, Wire = UNLEASHED_SIGNED_FORM_WIRE };
 
 /// A prepared signing key. Its storage is wiped when it goes out of scope, also during stack unwinding.
-/// Neither copyable nor movable, so exactly one copy of the key material exists and it is always cleared.
+/// Not copyable. Movable, so it can be returned and kept in containers: a move copies the storage into the new
+/// key and clears the old one, so exactly one live copy of the key material exists; a moved-from key throws
+/// `Error` (`UNLEASHED_KEY_NOT_INITIALISED`) when used.
 class Key {
 public:
     explicit Key(std::string_view secret, unleashed_key_format format = UNLEASHED_KEY_FORMAT_TEXT) : key_{} {
@@ -38,8 +41,14 @@ public:
     ~Key() { unleashed_key_clear(&key_); }
     Key(const Key &) = delete;
     Key &operator=(const Key &) = delete;
-    Key(Key &&) = delete;
-    Key &operator=(Key &&) = delete;
+    Key(Key &&other) noexcept : key_{} { take(other); }
+    Key &operator=(Key &&other) noexcept {
+        if (this != &other) {
+            unleashed_key_clear(&key_);
+            take(other);
+        }
+        return *this;
+    }
 
     /// Signs the bytes verbatim.
     std::string sign(std::string_view message) const {
@@ -68,6 +77,12 @@ public:
     const unleashed_key *get() const noexcept { return &key_; }
 
 private:
+    /// The storage holds no pointers, so a byte copy is a working key; the source is wiped right after.
+    void take(Key &other) noexcept {
+        std::memcpy(&key_, &other.key_, sizeof key_);
+        unleashed_key_clear(&other.key_);
+    }
+
     unleashed_key key_;
 };
 

@@ -4,16 +4,16 @@ use core::ffi::c_char;
 use core::ptr;
 
 use unleashed_signer::{KeyFormat, SigningKey};
-use zeroize::Zeroize;
 
 use crate::boundary::{boundary, input, never_panics, storage};
 use crate::status::*;
 
 /// Storage for a prepared signing key, allocated by the caller (on the stack, in a struct, or with malloc).
 ///
-/// Opaque: only this library reads or writes it. Initialise it with `unleashed_key_init` and wipe it with
-/// `unleashed_key_clear` when done. Zero-initialise it (`unleashed_key key = {0};`) so that using it before
-/// `unleashed_key_init` reliably returns `UNLEASHED_KEY_NOT_INITIALISED`. It holds no pointers: a copy made
+/// Opaque: only this library reads or writes it. Initialise it with `unleashed_key_init`, which only writes it
+/// (uninitialised storage is fine), and wipe it with `unleashed_key_clear` when done. Zero-initialise it
+/// (`unleashed_key key = {0};`) so that using it before `unleashed_key_init` reliably returns
+/// `UNLEASHED_KEY_NOT_INITIALISED`. It holds no pointers: a copy made
 /// with `memcpy` is a working key too, and must be cleared as well. A key may be used by several threads at
 /// once for signing and verifying, but must not be initialised or cleared while another thread uses it.
 #[repr(C)]
@@ -75,27 +75,34 @@ pub(crate) unsafe fn prepared<'a>(key: *const unleashed_key) -> Result<&'a Signi
     Ok(unsafe { &*ptr::addr_of!((*slot).key) })
 }
 
-/// Drops a tagged key in place (its `Drop` wipes the prepared states), then zeroes every byte of the storage.
+/// Writes zero over every byte of the storage, never reading it: the storage may hold anything, or nothing yet.
+///
+/// A `SigningKey` owns no resources beyond its bytes, so overwriting a tagged key without dropping it loses
+/// nothing, and its wiping `Drop` would only write the same zeros.
 ///
 /// # Safety
-/// `key` must be non-NULL, aligned, and point to an `unleashed_key` nothing else uses during the call.
+/// `key` must be non-NULL, aligned, and point to `unleashed_key` storage nothing else uses during the call.
 unsafe fn wipe(key: *mut unleashed_key) {
-    let slot = key.cast::<KeySlot>();
-    // SAFETY: as in `prepared`.
-    if unsafe { ptr::addr_of!((*slot).tag).read() } == KEY_TAG {
-        // SAFETY: a tagged slot holds a valid `SigningKey`, dropped exactly once because the tag is zeroed next.
-        unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*slot).key)) };
+    let words = key.cast::<u64>();
+    for i in 0..size_of::<unleashed_key>() / size_of::<u64>() {
+        // SAFETY: `key` is valid for writes of a whole `unleashed_key`, which is exactly these `u64` words. A
+        // volatile store is never optimised away, even though the storage is dead from the compiler's view.
+        unsafe { words.add(i).write_volatile(0) };
     }
-    // SAFETY: `key` is valid for writes of a whole `unleashed_key`, whose field is plain `u64`s. `Zeroize` writes
-    // each word with a volatile store followed by a compiler fence, so the wipe is never optimised away.
-    unsafe { (*key).opaque.zeroize() };
+    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
 }
 
 /// Prepares a signing key in the caller's storage.
 ///
 /// `secret` is `secret_len` bytes (no NUL needed; NULL only with length 0). Any key previously held in `key` is
-/// wiped first, and on any failure `key` is left cleared. The secret is never copied anywhere but the prepared
-/// key, and intermediate copies are wiped.
+/// wiped first, and on any failure `key` is left cleared.
+///
+/// The storage is only written, never read: it need not be initialised (though zero-initialising it, as
+/// `unleashed_key key = {0};`, makes a use before `unleashed_key_init` reliably return
+/// `UNLEASHED_KEY_NOT_INITIALISED`). The key is prepared in `*key` itself, and every intermediate copy of key
+/// material the library makes (the padded key block, a long key's hash) is wiped before the call returns; what the
+/// README section "What is wiped" lists as out of reach (the caller's own copies of the secret, the kernel, a
+/// signal arriving mid-call) stays out of reach.
 ///
 /// Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,
 /// `UNLEASHED_INVALID_LENGTH`, `UNLEASHED_INVALID_KEY_FORMAT`, `UNLEASHED_EMPTY_KEY`, `UNLEASHED_KEY_WHITESPACE`,
@@ -114,19 +121,29 @@ pub unsafe extern "C" fn unleashed_key_init(
 ) -> unleashed_status {
     boundary(|| {
         storage(key)?;
-        // SAFETY: checked non-NULL and aligned; the caller gives us the storage for the call.
+        // SAFETY: checked non-NULL and aligned; the caller gives us the storage for the call. The storage is only
+        // written, never read, so uninitialised storage is fine.
         unsafe { wipe(key) };
         // SAFETY: the caller promises `secret_len` readable bytes.
         let secret = unsafe { input(secret, secret_len) }?;
         let format = key_format(format)?;
-        let prepared = SigningKey::new(secret, format)?;
         let slot = key.cast::<KeySlot>();
-        // SAFETY: the storage fits a `KeySlot` (compile-time check) and was just wiped, so nothing is overwritten
-        // without being dropped. The tag is written last: it promises a valid key behind it.
-        unsafe {
-            ptr::addr_of_mut!((*slot).key).write(prepared);
-            ptr::addr_of_mut!((*slot).tag).write(KEY_TAG);
+        // The key is prepared in the caller's storage itself: an empty key (all zero, no secret) is written there,
+        // and `load` computes the prepared states in place, so no copy of them is ever made elsewhere.
+        // SAFETY: the storage fits a `KeySlot` (compile-time check) and holds zeros, nothing to drop. While the tag
+        // is 0 no other call reads the key; the caller gives us exclusive use of the storage for the call.
+        let loaded = unsafe {
+            let prepared = ptr::addr_of_mut!((*slot).key);
+            prepared.write(SigningKey::empty());
+            (*prepared).load(secret, format)
+        };
+        if let Err(e) = loaded {
+            // SAFETY: as above. `load` left the key empty; this makes sure every byte is zero again.
+            unsafe { wipe(key) };
+            return Err(e.into());
         }
+        // SAFETY: as above. The tag is written last: it promises a prepared key behind it.
+        unsafe { ptr::addr_of_mut!((*slot).tag).write(KEY_TAG) };
         Ok(())
     })
 }

@@ -211,10 +211,10 @@ fn pkg_config(env: &[(&str, String)], args: &[&str]) -> Vec<String> {
 }
 
 /// Compiles C99 sources with the flags pkg-config gives for `package`.
-fn compile_with_pkg_config(env: &[(&str, String)], package: &str, source: &Path, exe: &Path) {
+fn compile_with_pkg_config(env: &[(&str, String)], package: &str, source: &Path, exe: &Path, extra: &[&str]) {
     let flags = pkg_config(env, &["--cflags", "--libs", package]);
     let mut cc = Command::new("gcc");
-    cc.args(C_FLAGS).arg(source).args(&flags).arg("-o").arg(exe);
+    cc.args(C_FLAGS).arg(source).args(&flags).args(extra).arg("-o").arg(exe);
     run(&mut cc, &format!("gcc $(pkg-config --cflags --libs {package}) {}", source.display()));
 }
 
@@ -225,18 +225,34 @@ fn installed_library_builds_the_c_example_through_pkg_config() {
     let dir = prefix.parent().expect("prefix has a parent").to_path_buf();
     let source = repo().join("examples/c/sign_vectors.c");
 
-    // Shared: the program records the soname, and runs against the installed library.
+    // Shared, as the README says: the program records the soname and an rpath to the prefix, so it starts with no
+    // LD_LIBRARY_PATH (without the rpath the loader does not search a prefix such as $HOME/.local).
     let shared = dir.join("sign_vectors_shared");
-    compile_with_pkg_config(&env, "unleashed-signer", &source, &shared);
+    let rpath = format!("-Wl,-rpath,{}", prefix.join("lib").display());
+    compile_with_pkg_config(&env, "unleashed-signer", &source, &shared, &[&rpath]);
     let dynamic = run(Command::new("readelf").arg("-d").arg(&shared), "readelf -d");
     let soname = format!("[libunleashed_signer.so.0.{}]", env!("CARGO_PKG_VERSION_MINOR"));
     assert!(String::from_utf8_lossy(&dynamic.stdout).contains(&soname), "the program does not need {soname}");
-    let lib_path = prefix.join("lib");
-    assert_all_passed(&run(Command::new(&shared).arg(vectors()).env("LD_LIBRARY_PATH", &lib_path), "shared"));
+    assert_all_passed(&run(Command::new(&shared).arg(vectors()).env_remove("LD_LIBRARY_PATH"), "shared"));
+
+    // The C++ wrapper is installed beside the C header: the C++ consumer builds from the prefix alone.
+    let cpp = dir.join("sign_vectors_cpp");
+    let flags = pkg_config(&env, &["--cflags", "--libs", "unleashed-signer-static"]);
+    let cpp_source = repo().join("examples/cpp/sign_vectors.cpp");
+    run(
+        Command::new("g++")
+            .args(["-std=c++17", "-Wall", "-Wextra", "-Werror"])
+            .arg(&cpp_source)
+            .args(&flags)
+            .arg("-o")
+            .arg(&cpp),
+        "g++ $(pkg-config --cflags --libs unleashed-signer-static) sign_vectors.cpp",
+    );
+    assert_all_passed(&run(Command::new(&cpp).arg(vectors()), "C++ from the installed headers"));
 
     // Static: nothing of the library is needed at run time.
     let static_exe = dir.join("sign_vectors_static");
-    compile_with_pkg_config(&env, "unleashed-signer-static", &source, &static_exe);
+    compile_with_pkg_config(&env, "unleashed-signer-static", &source, &static_exe, &[]);
     let dynamic = run(Command::new("readelf").arg("-d").arg(&static_exe), "readelf -d");
     assert!(!String::from_utf8_lossy(&dynamic.stdout).contains("unleashed"), "the static build needs a shared lib");
     assert_all_passed(&run(Command::new(&static_exe).arg(vectors()), "static"));
@@ -253,7 +269,7 @@ fn readme_c_program_compiles_and_signs_like_the_core() {
     let source = prefix.with_file_name("readme.c");
     std::fs::write(&source, program).expect("write readme.c");
     let exe = prefix.with_file_name("readme");
-    compile_with_pkg_config(&env, "unleashed-signer-static", &source, &exe);
+    compile_with_pkg_config(&env, "unleashed-signer-static", &source, &exe, &[]);
     let output = run(&mut Command::new(&exe), "the README's C program");
     let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
 

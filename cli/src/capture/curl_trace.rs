@@ -161,6 +161,20 @@ mod tests {
     }
 
     #[test]
+    fn data_lines_start_with_a_hex_offset_of_four_digits_or_more() {
+        let data = |text: &'static str| {
+            data_line(Line { number: 1, start: 0, end: text.len(), text: text.as_bytes() })
+                .map(|(o, d)| (o, d.to_vec()))
+        };
+        assert_eq!(data("0040: eLine=x"), Some((0x40, b"eLine=x".to_vec())));
+        assert_eq!(data("10040: x"), Some((0x10040, b"x".to_vec())));
+        assert_eq!(data("0101: "), Some((0x101, Vec::new())));
+        assert_eq!(data("abc: x"), None, "three digits");
+        assert_eq!(data("Host: x"), None);
+        assert_eq!(data("0040:x"), None);
+    }
+
+    #[test]
     fn says_where_it_stopped() {
         let cut = &TRACE[..TRACE.find("00bd").unwrap()];
         let stop = parse(cut.as_bytes()).unwrap_err();

@@ -165,6 +165,9 @@ mod tests {
         assert_eq!(request_line(b"get /x HTTP/1.1"), None);
         assert_eq!(request_line(b"GET /x y HTTP/1.1"), None);
         assert_eq!(request_line(b"GET /x FTP/1"), None);
+        assert_eq!(request_line(b"GET  HTTP/1.1"), None, "no target");
+        assert_eq!(request_line(b"GET /a\x01b HTTP/1.1"), None, "a control character in the target");
+        assert_eq!(request_line(b" /x HTTP/1.1"), None, "no method");
         assert_eq!(header_line(b"a-b:  v w \t"), Some(("a-b".into(), "v w".into())));
         assert_eq!(header_line(b"a b: v"), None);
         assert_eq!(header_line(b": v"), None);

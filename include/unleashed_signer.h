@@ -17,6 +17,21 @@
  * - Any function returning a status may also return UNLEASHED_PANIC, which means a bug in this library.
  * - Thread safety: a key may be read (sign, verify) by many threads at once; initialising or clearing it, or
  *   pushing to a query, needs exclusive access.
+ *
+ * Versions and ABI (the README's "Versions and compatibility" says the same; ffi/tests/abi.rs checks it):
+ * - One version covers this header, the libraries and every package built from the repository. The shared
+ *   library's soname is libunleashed_signer.so.0.MINOR while the major version is 0, libunleashed_signer.so.MAJOR
+ *   from 1.0 on. Within a soname the ABI only grows: functions, statuses and constants may be added, but no
+ *   function is removed or changes its signature, no constant changes its value, and the sizes of unleashed_key,
+ *   unleashed_query and unleashed_param stay the same. Anything else is released under a new soname.
+ * - A program built with this header runs with any library of the same soname whose version is at least
+ *   UNLEASHED_VERSION (a function added later is missing from an older library).
+ * - Status numbers are frozen for ever, across sonames too: a number keeps its meaning and a retired number is
+ *   never reused. A newer library may return a status this header does not name; unleashed_status_str() has a
+ *   message for it.
+ * - sizeof(unleashed_key) equals unleashed_key_size() (and sizeof(unleashed_query) unleashed_query_size()),
+ *   aligned to 8. The size may grow only with a new soname, so code that allocates unleashed_key_size() bytes at
+ *   run time instead of a number it remembers needs no change for it.
  */
 
 #ifndef UNLEASHED_SIGNER_H
@@ -475,7 +490,9 @@ unleashed_status unleashed_build_query(const struct unleashed_key *key,
 /**
  * Starts an empty query in `buf` (`buf_len` bytes, at least 1): the query is kept NUL-terminated in `buf`.
  *
- * `buf` must stay valid, and must not be written by the caller, while the query is used.
+ * The query keeps a pointer to `buf` between calls: `buf` must stay valid, must not move, and must not be written
+ * by the caller while the query is used. A runtime whose buffers move or are copied for each call (a garbage
+ * collector, JNA's `byte[]`) must use `unleashed_build_query` instead, which keeps no pointer.
  *
  * Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`, `UNLEASHED_INVALID_LENGTH`,
  * `UNLEASHED_BUFFER_TOO_SMALL` (`buf_len` is 0).
@@ -493,7 +510,8 @@ unleashed_status unleashed_query_init(struct unleashed_query *query,
  * Appends `name=value`, percent-encoding both minimally, joined to earlier parameters by `&`.
  *
  * If `needed` is not NULL it receives, on `UNLEASHED_OK` and on `UNLEASHED_BUFFER_TOO_SMALL`, the buffer length
- * the whole query needs, NUL included. A parameter that does not fit is not written at all: the query is
+ * the query up to and including this parameter needs, NUL included (later parameters are not known yet:
+ * `unleashed_build_query` reports the size of the whole query at once). A parameter that does not fit is not written at all: the query is
  * unchanged and can still be signed, or rebuilt in a buffer of `*needed` bytes.
  *
  * Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,

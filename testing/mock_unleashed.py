@@ -4,7 +4,7 @@
 It is an implementation independent of this project's Rust code: the end-to-end tests send it requests
 made by real clients (curl, ureq, urllib) and it answers as Unleashed does, 200 or a bare 403.
 
-Usage: MOCK_UNLEASHED_API_ID=... MOCK_UNLEASHED_API_KEY=... mock_unleashed.py --form decoded|wire
+Usage: MOCK_UNLEASHED_API_ID=... MOCK_UNLEASHED_API_KEY=... mock_unleashed.py --form decoded|wire [--record FILE]
 It listens on 127.0.0.1 on a free port and prints that port on its first line of stdout. It stops when its
 stdin closes (the test that started it ended, however it ended) or after --lifetime seconds.
 
@@ -13,6 +13,8 @@ The form is what the server signs: "decoded" is urllib.parse.unquote_to_bytes of
 A 200 answer's body tells the test what arrived, one "name value" per line:
   target <the raw request-target>   message <hex of the bytes checked>   body <hex of the body>
   header-names <the names of the headers, as received, comma-separated>
+With --record FILE, every request received (request line, headers and body, byte for byte as they arrived) is
+appended to FILE before it is answered, whatever the answer: a capture of what real clients send.
 """
 
 import argparse
@@ -26,15 +28,48 @@ import threading
 import urllib.parse
 
 
+class Recording:
+    """A request stream that keeps a copy of every byte read from it, until taken."""
+
+    def __init__(self, stream) -> None:  # noqa: ANN001 - a socket file
+        self.stream = stream
+        self.seen = bytearray()
+
+    def readline(self, *limit: int) -> bytes:
+        line = self.stream.readline(*limit)
+        self.seen += line
+        return line
+
+    def read(self, *size: int) -> bytes:
+        data = self.stream.read(*size)
+        self.seen += data
+        return data
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def take(self) -> bytes:
+        data = bytes(self.seen)
+        self.seen.clear()
+        return data
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--form", choices=["decoded", "wire"], required=True)
     parser.add_argument("--lifetime", type=float, default=600.0)
+    parser.add_argument("--record", metavar="FILE", help="append each request received to FILE, as received")
     args = parser.parse_args()
+    record_lock = threading.Lock()
     api_id = os.environ["MOCK_UNLEASHED_API_ID"].encode("ascii")
     key = os.environ["MOCK_UNLEASHED_API_KEY"].encode("utf-8")
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        def setup(self) -> None:
+            super().setup()
+            if args.record:
+                self.rfile = Recording(self.rfile)
+
         def answer(self) -> None:
             # http.server decodes the request line as ISO-8859-1, so this is the request-target's bytes as sent.
             target = self.path.encode("iso-8859-1")
@@ -45,6 +80,9 @@ def main() -> None:
             given_signature = self.headers.get("api-auth-signature", "").encode("iso-8859-1", "replace")
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if args.record:
+                with record_lock, open(args.record, "ab") as record:
+                    record.write(self.rfile.take())
             if hmac.compare_digest(given_id, api_id) and hmac.compare_digest(given_signature, expected):
                 names = ",".join(self.headers.keys())
                 reply = b"target %s\nmessage %s\nbody %s\nheader-names %s\n" % (

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The core crate must build without std and without allocating, and the independent Python implementation must
-# still agree with the checked-in signing vectors.
+# The core crate must build without std and without allocating, the independent Python implementation must
+# still agree with the checked-in signing vectors, and the end-to-end cases must be what their script writes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -45,3 +45,6 @@ if ! command -v openssl >/dev/null; then
     apt-get update -qq && apt-get install -y -qq openssl >/dev/null
 fi
 UNLEASHED_REQUIRE_PYTHON=1 cargo test --quiet -p unleashed-signer --test vectors
+
+echo "-- testdata/e2e_cases.txt equals a fresh run of scripts/gen_e2e_cases.py"
+python3 scripts/gen_e2e_cases.py --check

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The command-line tool as a user meets it in a fresh clone: the README's first command, run exactly as written
-# (cargo run and all), must print the headers the README shows; and the end-to-end tests, which need curl and
-# python3 (installed here if the machine lacks them), run against the loopback mock of Unleashed.
+# (cargo run and all), must print the headers the README shows; the end-to-end tests, which need curl and
+# python3 (installed here if the machine lacks them), run against the loopback mock of Unleashed; and `verify` on
+# captures of curl and Python `requests` traffic (requests installed from PyPI if missing) recorded by that mock.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -12,6 +13,7 @@ need() {
 }
 need curl curl
 need python3 python3
+python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check requests
 
 line=$(grep -m1 '^UNLEASHED_API_ID=.*cargo run' README.md) || { echo "README: no first command found" >&2; exit 1; }
 # The text block that follows the command is its output, as the README shows it.
@@ -23,4 +25,4 @@ if [ -z "$expected" ] || [ "$actual" != "$expected" ]; then
 fi
 echo "README first command prints what the README shows"
 
-cargo test -q -p unleashed-signer-cli --test e2e --test readme
+cargo test -q -p unleashed-signer-cli --test e2e --test readme --test capture

@@ -19,9 +19,8 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if [[ ! -f "$CARGO_TARGET_DIR/release/libunleashed_signer_ffi.so" ]]; then
-    cargo build --quiet --release -p unleashed-signer-ffi
-fi
+# Always asked: a no-op when the release library is up to date, a rebuild when the sources changed since.
+cargo build --quiet --release -p unleashed-signer-ffi
 
 echo "-- mcs: Unleashed.Signer, its tests and the benchmark"
 out=bindings/dotnet/out

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use unleashed_signer::{MediaType, SignedForm};
 
 const CREDENTIALS_HELP: &str = "\
@@ -13,7 +13,8 @@ Credentials come from the environment, never from the command line (a key there 
 
 Exit codes: 0 success, 1 signature mismatch (verify), 2 usage or input error.";
 
-/// Prints signed headers and curl commands for the Unleashed API, and explains why a signature gets 403.
+/// Prints signed headers and curl commands for the Unleashed API, and explains why a signature gets 403, from a
+/// URL or from captured traffic.
 #[derive(Debug, Parser)]
 #[command(name = "unleashed-sign", version, after_help = CREDENTIALS_HELP)]
 #[command(after_long_help = CREDENTIALS_HELP)]
@@ -74,17 +75,39 @@ prints
   api-auth-signature: <44 characters>")]
     Build(BuildArgs),
 
-    /// Check a signature against a URL; on a mismatch, find the mistake that would have produced it.
+    /// Check a signature against a URL, or every signed request in captured traffic; on a mismatch, find the
+    /// mistake that would have produced it.
     #[command(after_help = "\
 Example:
   unleashed-sign verify 'https://api.unleashedsoftware.com/Customers?customerCode=ACME' \\
       --signature 'Lmr+WDwecTdchBME7udl6DiaogGW+Gj6HgP8U5JS9qQ='
+  unleashed-sign verify --har session.har
+  curl -v \"$URL\" -H ... 2>&1 | unleashed-sign verify --curl-trace -
 
-Give the URL exactly as your client sent it, and the api-auth-signature it sent. On a mismatch it tries the
-known causes: the other signed form, the key with surrounding whitespace, + for spaces, another parameter
-order, the path included, a leading ?, and names the one that produces the given signature.
-Exit code 0 when the signature matches, 1 when it does not, 2 on bad input.")]
+Give the URL exactly as your client sent it, and the api-auth-signature it sent; or a capture of the traffic.
+On a mismatch it tries the known causes: the other signed form, the key with surrounding whitespace, + for
+spaces, another parameter order, the path included, a leading ?, and names the one that produces the given
+signature. In a capture it also checks api-auth-id against UNLEASHED_API_ID and that client-type is there and
+well formed; requests without api-auth-signature are counted and skipped. Cookies, Authorization and other
+headers are never printed.
+Exit code 0 when every signature matches, 1 when one does not (or a capture has no signed request), 2 on bad
+input or an unreadable capture.")]
     Verify(VerifyArgs),
+
+    /// Print a shell completion script for unleashed-sign.
+    #[command(after_help = "\
+Example:
+  unleashed-sign completions bash > ~/.local/share/bash-completion/completions/unleashed-sign
+
+The README's \"Shell completions and the man page\" section has the lines for each shell.")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff), or write it and a page for each command into a directory.
+    #[command(after_help = "\
+Example:
+  unleashed-sign man --dir ~/.local/share/man/man1 && man unleashed-sign-verify
+  unleashed-sign man | man -l -")]
+    Man(ManArgs),
 }
 
 /// `headers`.
@@ -138,13 +161,59 @@ pub struct BuildArgs {
 
 /// `verify`.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("input").required(true).args(["url", "har", "raw", "curl_trace"])))]
+#[command(group(ArgGroup::new("capture").args(["har", "raw", "curl_trace"])))]
 pub struct VerifyArgs {
     /// The URL or path-and-query exactly as it was sent.
-    #[arg(value_name = "URL")]
-    pub url: String,
+    #[arg(value_name = "URL", requires = "signature")]
+    pub url: Option<String>,
     /// The api-auth-signature that was sent with it.
-    #[arg(long, short = 's', value_name = "SIGNATURE")]
-    pub signature: String,
+    #[arg(long, short = 's', value_name = "SIGNATURE", requires = "url")]
+    pub signature: Option<String>,
+    /// Check every signed request in a HAR 1.2 file (browser developer tools, Postman, Insomnia); `-` reads stdin.
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
+    /// Check every signed request in a file of raw HTTP/1.1 requests (mitmproxy, Fiddler, Charles, Burp).
+    #[arg(long, value_name = "FILE")]
+    pub raw: Option<PathBuf>,
+    /// Check every signed request in `curl -v` (stderr) or `curl --trace-ascii` output.
+    #[arg(long, value_name = "FILE")]
+    pub curl_trace: Option<PathBuf>,
+    /// Output format for a capture's report.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "capture")]
+    pub format: Option<Format>,
+    /// The API id the capture's api-auth-id should be; defaults to UNLEASHED_API_ID.
+    #[arg(long, value_name = "GUID", requires = "capture")]
+    pub api_id: Option<String>,
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: CompletionShell,
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write unleashed-sign.1 and unleashed-sign-COMMAND.1 into this directory instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// The shells `completions` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    /// bash (with the bash-completion package).
+    Bash,
+    /// zsh.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
 }
 
 /// The non-secret header values, each with an environment fallback.
@@ -188,7 +257,7 @@ impl From<Form> for SignedForm {
     }
 }
 
-/// Output format of `headers` and `build`.
+/// Output format of `headers`, `build` and `verify` on a capture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// `name: value` lines.

@@ -1,12 +1,14 @@
-//! The four commands: each reads its inputs, calls the core, and returns what to print.
+//! The signing commands: each reads its inputs, calls the core, and returns what to print.
 
 use unleashed_signer::{ClientType, MediaType, RequestHeaders, SignedForm};
 
 use crate::args::{BuildArgs, CurlArgs, Format, Global, HeadersArgs, Identity, VerifyArgs};
+use crate::capture;
 use crate::credentials::{self, KeyText};
 use crate::diagnose::{self, Verdict};
 use crate::shell;
 use crate::target::Target;
+use crate::traffic;
 
 /// What a command printed, and whether a signature matched.
 pub struct Outcome {
@@ -17,7 +19,8 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn ok(stdout: String) -> Self {
+    /// Output of a command that succeeded.
+    pub fn ok(stdout: String) -> Self {
         Self { stdout, matched: true }
     }
 }
@@ -86,13 +89,18 @@ pub fn build(global: &Global, args: &BuildArgs) -> Result<Outcome, String> {
     Ok(Outcome::ok(stdout))
 }
 
-/// `verify`: whether the signature matches, and if not, which known mistake made it.
+/// `verify`: whether the signature matches, and if not, which known mistake made it; or the same for every
+/// signed request in a capture.
 pub fn verify(global: &Global, args: &VerifyArgs) -> Result<Outcome, String> {
-    let target = Target::parse(&args.url)?;
+    let (url, signature) = match (&args.url, &args.signature) {
+        (Some(url), Some(signature)) => (url, signature),
+        _ => return verify_capture(global, args),
+    };
+    let target = Target::parse(url)?;
     let form = SignedForm::from(global.signed_form);
     let key = KeyText::load(global.key_file.as_deref())?;
     key.signing_key()?;
-    let verdict = diagnose::verify(&key.text, &target, form, &args.signature)?;
+    let verdict = diagnose::verify(&key.text, &target, form, signature)?;
     let name = form_name(form);
     let mut out = String::new();
     let matched = match verdict {
@@ -110,7 +118,7 @@ pub fn verify(global: &Global, args: &VerifyArgs) -> Result<Outcome, String> {
             out += &format!("MISMATCH: this is not the signature this key makes for the {name} form of the query.\n");
             out += &format!("  should sign: {}\n", diagnose::show(&message));
             out += &format!("  expected:    {expected}\n");
-            out += &format!("  given:       {}\n", args.signature.trim());
+            out += &format!("  given:       {}\n", signature.trim());
             match found {
                 Some(found) => {
                     out += &format!("Cause: {}.\n", found.cause);
@@ -135,6 +143,37 @@ pub fn verify(global: &Global, args: &VerifyArgs) -> Result<Outcome, String> {
         }
     };
     Ok(Outcome { stdout: out, matched })
+}
+
+/// `verify --har | --raw | --curl-trace`: every signed request in the capture, checked.
+fn verify_capture(global: &Global, args: &VerifyArgs) -> Result<Outcome, String> {
+    let (format, path) = match (&args.har, &args.raw, &args.curl_trace) {
+        (Some(path), _, _) => (capture::Format::Har, path),
+        (_, Some(path), _) => (capture::Format::Raw, path),
+        (_, _, Some(path)) => (capture::Format::CurlTrace, path),
+        _ => unreachable!("clap requires a URL or a capture"),
+    };
+    if path.as_os_str() == "-" && global.key_file.as_deref().is_some_and(|key| key.as_os_str() == "-") {
+        return Err("the capture and --key-file cannot both be read from stdin: give one of them as a file".into());
+    }
+    let form = SignedForm::from(global.signed_form);
+    let key = KeyText::load(global.key_file.as_deref())?;
+    key.signing_key()?;
+    let api_id = credentials::optional_api_id(args.api_id.as_deref())?;
+    if api_id.is_none() {
+        eprintln!(
+            "unleashed-sign: note: {} is not set: api-auth-id is checked only for its shape, not for its account",
+            credentials::API_ID_VAR
+        );
+    }
+    let requests = capture::read(format, path).map_err(|e| e.to_string())?;
+    let expected = traffic::Expected { key_text: &key.text, form, api_id, key_source: &key.source };
+    let report = traffic::check(&requests, &expected);
+    let stdout = match args.format.unwrap_or(Format::Text) {
+        Format::Text => report.text(form),
+        Format::Json => report.json(),
+    };
+    Ok(Outcome { stdout, matched: report.all_ok() })
 }
 
 /// The headers of one request, with the client type text they borrow.

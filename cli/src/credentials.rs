@@ -7,6 +7,8 @@ use std::path::Path;
 use unleashed_signer::{ApiId, ClientType, SigningKey};
 use zeroize::Zeroizing;
 
+use crate::shell;
+
 /// Environment variable holding the API id.
 pub const API_ID_VAR: &str = "UNLEASHED_API_ID";
 /// Environment variable holding the API key.
@@ -38,6 +40,9 @@ impl KeyText {
             Some(path) => {
                 let source = format!("the key file '{}'", path.display());
                 let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read {source}: {e}"))?;
+                if let Some(warning) = open_permissions_warning(path, &file) {
+                    eprintln!("unleashed-sign: warning: {warning}");
+                }
                 let mut bytes = Zeroizing::new(Vec::with_capacity(4096));
                 file.read_to_end(&mut bytes).map_err(|e| format!("cannot read {source}: {e}"))?;
                 Self::from_file_bytes(bytes, source)
@@ -89,6 +94,27 @@ impl KeyText {
     }
 }
 
+/// The warning ssh gives for a private key that group or others can access, with the `chmod` that fixes it.
+#[cfg(unix)]
+fn open_permissions_warning(path: &Path, file: &std::fs::File) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let metadata = file.metadata().ok().filter(std::fs::Metadata::is_file)?;
+    let mode = metadata.permissions().mode() & 0o7777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "permissions {mode:04o} for the key file '{}' are too open: group or others can get at the API key. \
+             Run: chmod 600 {}",
+            path.display(),
+            shell::quote(&path.to_string_lossy())
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn open_permissions_warning(_path: &Path, _file: &std::fs::File) -> Option<String> {
+    None
+}
+
 /// The API id from `--api-id` or `UNLEASHED_API_ID`.
 pub fn api_id(flag: Option<&str>) -> Result<ApiId, String> {
     let (value, source) =
@@ -102,6 +128,14 @@ pub fn client_type(flag: Option<&str>) -> Result<String, String> {
         flag_or_env(flag, CLIENT_TYPE_VAR, "--client-type", "partner_or_account/app_name, e.g. acme/orderautomation")?;
     ClientType::parse(&value).map_err(|e| format!("{source}: {e}"))?;
     Ok(value)
+}
+
+/// The API id from `--api-id` or `UNLEASHED_API_ID`, or `None` when neither is given.
+pub fn optional_api_id(flag: Option<&str>) -> Result<Option<ApiId>, String> {
+    if flag.is_none() && env::var_os(API_ID_VAR).is_none() {
+        return Ok(None);
+    }
+    api_id(flag).map(Some)
 }
 
 fn flag_or_env(flag: Option<&str>, var: &str, flag_name: &str, what: &str) -> Result<(String, String), String> {
@@ -121,6 +155,26 @@ mod tests {
 
     fn from_bytes(bytes: &[u8]) -> Result<String, String> {
         KeyText::from_file_bytes(Zeroizing::new(bytes.to_vec()), "test".into()).map(|key| key.text.to_string())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn warns_like_ssh_when_others_can_read_the_key_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = std::env::temp_dir().join(format!("unleashed-sign key {}", std::process::id()));
+        std::fs::write(&path, "k").unwrap();
+        let warning = |mode: u32| {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            open_permissions_warning(&path, &std::fs::File::open(&path).unwrap())
+        };
+        let open = warning(0o644).expect("0644 is too open");
+        assert!(open.starts_with("permissions 0644 for the key file"), "{open}");
+        assert!(open.ends_with(&format!("Run: chmod 600 '{}'", path.display())), "{open}");
+        assert!(warning(0o640).unwrap().contains("0640"));
+        assert!(warning(0o604).unwrap().contains("0604"));
+        assert_eq!(warning(0o600), None);
+        assert_eq!(warning(0o400), None);
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]

@@ -1,11 +1,15 @@
-//! `unleashed-sign`: signed headers and curl commands for the Unleashed API, and an explanation for a 403.
+//! `unleashed-sign`: signed headers and curl commands for the Unleashed API, and an explanation for a 403, from a
+//! URL or from captured traffic.
 
 mod args;
+mod capture;
 mod commands;
 mod credentials;
 mod diagnose;
+mod manual;
 mod shell;
 mod target;
+mod traffic;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -49,6 +53,11 @@ fn main() -> ExitCode {
         Command::Curl(args) => commands::curl(&cli.global, args),
         Command::Build(args) => commands::build(&cli.global, args),
         Command::Verify(args) => commands::verify(&cli.global, args),
+        Command::Completions(args) => Ok(commands::Outcome::ok(manual::completions(args.shell))),
+        Command::Man(args) => match &args.dir {
+            Some(dir) => manual::write_man_pages(dir).map(commands::Outcome::ok),
+            None => Ok(commands::Outcome::ok(manual::man_page())),
+        },
     };
     match result {
         Ok(outcome) => {

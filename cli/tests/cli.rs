@@ -82,6 +82,8 @@ fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, contents).unwrap();
+    // As a key file should be: readable by its owner only.
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     path
 }
 
@@ -372,6 +374,23 @@ fn key_files_and_stdin() {
     assert!(stdout(&output).contains(SIG_ACME));
     assert!(stderr(&output).contains("note: removed one final newline"), "{}", stderr(&output));
 
+    assert!(!stderr(&output).contains("warning"), "a 0600 key file is fine: {}", stderr(&output));
+
+    // Readable by others: a warning the way ssh gives one, with the chmod that fixes it, and the command still runs.
+    let open = temp_file("open key", KEY.as_bytes());
+    std::fs::set_permissions(&open, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let output = run(&["--key-file", open.to_str().unwrap(), "headers", "Customers?customerCode=ACME"]);
+    assert!(stdout(&output).contains(SIG_ACME));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "unleashed-sign: warning: permissions 0644 for the key file '{}' are too open: group or others can get \
+             at the API key. Run: chmod 600 '{}'\n",
+            open.display(),
+            open.display()
+        )
+    );
+
     // --key-file wins over the environment.
     let env_wrong = Env { key: Some("some-other-key"), ..FULL };
     let output =
@@ -454,7 +473,7 @@ fn a_plus_in_the_query_gets_a_note_on_stderr() {
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in ["headers", "curl", "build", "verify"] {
+    for command in ["headers", "curl", "build", "verify", "completions", "man"] {
         let output = run(&[command, "--help"]);
         assert_eq!(output.status.code(), Some(0), "{command}");
         let text = stdout(&output);

@@ -2,8 +2,8 @@
 //! Python's `hmac` (`testing/mock_unleashed.py`), in the decoded form and, in a second mode, the wire form.
 //!
 //! Clients: the `curl` command that `unleashed-sign curl` prints, run by the real `curl`; `ureq` with headers
-//! from the core; and Python's `urllib` with headers from the C ABI through the ctypes wrapper in
-//! `examples/python/`. Without `python3` or `curl` these tests fail: they are never skipped.
+//! from the core; and Python's `urllib` with headers from the C ABI through the Python package in
+//! `bindings/python/`. Without `python3` or `curl` these tests fail: they are never skipped.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -254,7 +254,7 @@ fn shared_library() -> &'static Path {
     })
 }
 
-/// Sends a GET with Python's urllib, signed by the C ABI through `examples/python/unleashed_signer.py`.
+/// Sends a GET with Python's urllib, signed by the C ABI through the Python package in `bindings/python/src`.
 fn urllib_get(mock: &Mock, key: &str, key_format: &str, form: &str, path: &str, params: &[(&str, &str)]) -> Reply {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let output = Command::new("python3")
@@ -262,7 +262,7 @@ fn urllib_get(mock: &Mock, key: &str, key_format: &str, form: &str, path: &str, 
         .args([mock.base().as_str(), path, form])
         .args(params.iter().map(|(name, value)| format!("{name}={value}")))
         .env("PYTHONUTF8", "1")
-        .env("UNLEASHED_PYTHON_BINDING", repo.join("examples/python"))
+        .env("UNLEASHED_PYTHON_BINDING", repo.join("bindings/python/src"))
         .env("UNLEASHED_SIGNER_LIB", shared_library())
         .env("CLIENT_API_ID", ID)
         .env("CLIENT_API_KEY", key)

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""One GET with Python's urllib, signed through the C ABI by the ctypes wrapper in examples/python.
+"""One GET with Python's urllib, signed through the C ABI by the Python package in bindings/python.
 
 Usage: urllib_client.py BASE PATH FORM [name=value ...]
-Environment: UNLEASHED_PYTHON_BINDING (the wrapper's directory), UNLEASHED_SIGNER_LIB (the shared library),
+Environment: UNLEASHED_PYTHON_BINDING (the package's source directory), UNLEASHED_SIGNER_LIB (the shared library),
 CLIENT_API_ID, CLIENT_API_KEY, CLIENT_TYPE, and CLIENT_KEY_FORMAT ("text", or "raw" to sign with a key the
-wrapper would refuse as text, such as one with a trailing newline).
+package would refuse as text, such as one with a trailing newline).
 Prints the HTTP status on the first line, then the response body.
 """
 
@@ -14,15 +14,15 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.environ["UNLEASHED_PYTHON_BINDING"])
-from unleashed_signer import SigningKey, signed_query  # noqa: E402 - the path is set just above
+from unleashed_signer import SigningKey  # noqa: E402 - the path is set just above
 
 
 def main() -> None:
     base, path, form = sys.argv[1:4]
     params = [tuple(arg.split("=", 1)) for arg in sys.argv[4:]]
     key_format = os.environ.get("CLIENT_KEY_FORMAT", "text")
-    with SigningKey(os.environ["CLIENT_API_KEY"].encode("utf-8"), key_format) as key:
-        signed = signed_query(key, params, form)
+    with SigningKey(os.environ["CLIENT_API_KEY"].encode("utf-8"), format=key_format) as key:
+        signed = key.build_query(params, form)
     request = urllib.request.Request(
         "%s%s?%s" % (base, path, signed.query),
         headers={

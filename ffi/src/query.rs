@@ -157,7 +157,9 @@ pub unsafe extern "C" fn unleashed_build_query(
 
 /// Starts an empty query in `buf` (`buf_len` bytes, at least 1): the query is kept NUL-terminated in `buf`.
 ///
-/// `buf` must stay valid, and must not be written by the caller, while the query is used.
+/// The query keeps a pointer to `buf` between calls: `buf` must stay valid, must not move, and must not be written
+/// by the caller while the query is used. A runtime whose buffers move or are copied for each call (a garbage
+/// collector, JNA's `byte[]`) must use `unleashed_build_query` instead, which keeps no pointer.
 ///
 /// Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`, `UNLEASHED_INVALID_LENGTH`,
 /// `UNLEASHED_BUFFER_TOO_SMALL` (`buf_len` is 0).
@@ -186,7 +188,8 @@ pub unsafe extern "C" fn unleashed_query_init(
 /// Appends `name=value`, percent-encoding both minimally, joined to earlier parameters by `&`.
 ///
 /// If `needed` is not NULL it receives, on `UNLEASHED_OK` and on `UNLEASHED_BUFFER_TOO_SMALL`, the buffer length
-/// the whole query needs, NUL included. A parameter that does not fit is not written at all: the query is
+/// the query up to and including this parameter needs, NUL included (later parameters are not known yet:
+/// `unleashed_build_query` reports the size of the whole query at once). A parameter that does not fit is not written at all: the query is
 /// unchanged and can still be signed, or rebuilt in a buffer of `*needed` bytes.
 ///
 /// Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,

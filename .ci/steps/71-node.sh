@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The Node.js package (bindings/node) as users get it: build the C library in release, install the package's dev
+# tools from its lock file, build it (Node-API module, constants from the header, tsc), `npm pack`, then
+# scripts/test-packed.sh installs the tarball into an empty project in a temporary directory and runs there the
+# issue's one-liner (checked against node:crypto) and every `node --test` test. Needs node >= 20 with npm, a C
+# compiler and python3 (the loopback mock); nothing is downloaded but npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+need() { # command package
+    command -v "$1" >/dev/null 2>&1 && return
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+need python3 python3
+need cc gcc
+need node nodejs
+need npm npm
+major=$(node -p 'process.versions.node.split(".")[0]')
+if ((major < 20)); then
+    echo "node $(node --version) is too old: the package needs node 20 or later" >&2
+    exit 1
+fi
+
+# A no-op when target/release already holds an up-to-date library.
+cargo build --quiet --release -p unleashed-signer-ffi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd bindings/node
+npm ci --silent --no-audit --no-fund
+npm run --silent build
+tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
+# The whole listing first: `grep -q` closing a pipe early would fail `tar` under pipefail.
+contents=$(tar -tzf "$tarball")
+echo "-- packed $(basename "$tarball"): $(tr '\n' ' ' <<<"$contents")"
+for file in package/LICENSE-MIT package/LICENSE-APACHE package/prebuilds/linux-x64/unleashed_signer.node \
+    package/lib/index.js package/lib/index.mjs package/lib/index.d.ts; do
+    grep -qx "$file" <<<"$contents" || { echo "the tarball lacks $file" >&2; exit 1; }
+done
+grep -qE '^package/prebuilds/linux-x64/libunleashed_signer\.so' <<<"$contents" ||
+    { echo "the tarball lacks the C library" >&2; exit 1; }
+
+# The package's version is the workspace's.
+workspace=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' ../../Cargo.toml)
+package=$(node -p 'require("./package.json").version')
+if [[ "$package" != "$workspace" ]]; then
+    echo "bindings/node/package.json version $package differs from the workspace's $workspace (Cargo.toml)" >&2
+    exit 1
+fi
+
+bash scripts/test-packed.sh "$tarball"
+echo "-- Node.js package checks passed"

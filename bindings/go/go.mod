@@ -1,0 +1,3 @@
+module example.invalid/unleashed-signer/bindings/go
+
+go 1.19

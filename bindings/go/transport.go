@@ -1,0 +1,93 @@
+package unleashed
+
+/*
+#include <unleashed_signer.h>
+*/
+import "C"
+
+import "net/http"
+
+const mediaTypeJSON = "application/json"
+
+// Headers returns the five headers Unleashed checks on a request to url: api-auth-id, api-auth-signature (of
+// url's query in the given form, as SignURL signs it), client-type, and Accept and Content-Type of
+// application/json. Set them on the request, or let a Transport do it.
+//
+// apiID is the account's API id, a 36-character GUID; clientType names the integration as
+// partner_or_account/app_name (for example "acme/orderautomation"). Errors match ErrInvalidAPIID,
+// ErrInvalidClientType, ErrMalformedEscape, ErrInvalidSignedForm or ErrKeyClosed.
+func (k *Key) Headers(apiID, clientType, url string, form SignedForm) (http.Header, error) {
+	const op = "Headers"
+	if err := checkIdentity(op, apiID, clientType); err != nil {
+		return nil, err
+	}
+	signature, err := k.signURL(op, url, form)
+	if err != nil {
+		return nil, err
+	}
+	h := make(http.Header, 5)
+	setHeaders(h, apiID, clientType, signature, true)
+	return h, nil
+}
+
+func checkIdentity(op, apiID, clientType string) error {
+	if err := check(op, C.unleashed_api_id_validate(cString(apiID), C.size_t(len(apiID)))); err != nil {
+		return err
+	}
+	return check(op, C.unleashed_client_type_validate(cString(clientType), C.size_t(len(clientType))))
+}
+
+// setHeaders sets the Unleashed headers on h; Accept and Content-Type only if h has none or replace is set.
+func setHeaders(h http.Header, apiID, clientType, signature string, replace bool) {
+	h.Set(HeaderAPIAuthID, apiID)
+	h.Set(HeaderAPIAuthSignature, signature)
+	h.Set(HeaderClientType, clientType)
+	for _, name := range []string{"Accept", "Content-Type"} {
+		if replace || h.Get(name) == "" {
+			h.Set(name, mediaTypeJSON)
+		}
+	}
+}
+
+// Transport is an http.RoundTripper that signs every request it sends for Unleashed: it sets api-auth-id,
+// api-auth-signature and client-type, and Accept and Content-Type of application/json where the request has none.
+//
+// The signature is made from the request's own URL when it is sent, req.URL.RawQuery: the query bytes that go on
+// the wire, signed in Form. Redirected requests are signed again from their own URLs. The request given is not
+// modified: a clone carries the headers.
+//
+//	client := &http.Client{Transport: &unleashed.Transport{APIID: apiID, ClientType: "acme/orderautomation", Key: key}}
+type Transport struct {
+	APIID      string            // the account's API id, a GUID such as "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+	ClientType string            // partner_or_account/app_name, such as "acme/orderautomation"
+	Key        *Key              // the API key; the Transport does not close it
+	Form       SignedForm        // Decoded (the zero value, and Unleashed's) or Wire
+	Base       http.RoundTripper // sends the signed request; nil means http.DefaultTransport
+}
+
+// RoundTrip signs a clone of req and sends it with the base transport. If signing fails, nothing is sent and the
+// error (an *Error with Op "Transport") is returned; req's body is closed either way, as http.RoundTripper asks.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	const op = "Transport"
+	err := checkIdentity(op, t.APIID, t.ClientType)
+	var signature string
+	if err == nil {
+		signature, err = t.Key.signQuery(op, req.URL.RawQuery, t.Form)
+	}
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	signed := req.Clone(req.Context())
+	if signed.Header == nil {
+		signed.Header = make(http.Header, 5)
+	}
+	setHeaders(signed.Header, t.APIID, t.ClientType, signature, false)
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(signed)
+}

@@ -1,0 +1,139 @@
+package unleashed.signer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * The JNI library {@code libunleashed_signer_jni}: the C API of {@code unleashed_signer.h}, statically linked,
+ * behind a few functions that only move bytes. Package-private: {@link SigningKey} is the API.
+ *
+ * <p>The library is loaded from this jar ({@code unleashed/signer/native/<os>-<arch>/}), copied to a private
+ * temporary file first because a library cannot be loaded from inside a jar, or, for development, from the path
+ * in the system property {@value #LIBRARY_PROPERTY}.
+ */
+final class Native {
+    /** A path to {@code libunleashed_signer_jni.so} to load instead of the copy in the jar. */
+    static final String LIBRARY_PROPERTY = "unleashed.signer.library";
+
+    private Native() {}
+
+    static {
+        String override = System.getProperty(LIBRARY_PROPERTY, "");
+        if (override.isEmpty()) {
+            loadFromJar();
+        } else {
+            System.load(Path.of(override).toAbsolutePath().toString());
+        }
+    }
+
+    /** Where the jar keeps the library for this machine, relative to this class. */
+    static String resourceName() {
+        return "native/" + platform() + "/" + System.mapLibraryName("unleashed_signer_jni");
+    }
+
+    private static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (os.startsWith("linux")) {
+            os = "linux";
+        } else if (os.startsWith("mac")) {
+            os = "macos";
+        } else if (os.startsWith("windows")) {
+            os = "windows";
+        }
+        arch = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("arm64") ? "aarch64" : arch;
+        return os + "-" + arch;
+    }
+
+    private static void loadFromJar() {
+        String resource = resourceName();
+        try (InputStream in = Native.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UnsatisfiedLinkError("this unleashed-signer jar has no native library for " + platform()
+                        + " (unleashed/signer/" + resource + "): build the jar on that platform with"
+                        + " bindings/java/build.sh, or set -D" + LIBRARY_PROPERTY + "=<path to the library>");
+            }
+            // createTempFile makes the file readable and writable by this user only (on POSIX file systems).
+            Path file = Files.createTempFile("unleashed_signer_jni", ".so");
+            try {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                System.load(file.toString());
+            } finally {
+                try {
+                    Files.delete(file); // a loaded library stays mapped (Windows refuses: then at exit)
+                } catch (IOException e) {
+                    file.toFile().deleteOnExit();
+                }
+            }
+        } catch (IOException e) {
+            UnsatisfiedLinkError error = new UnsatisfiedLinkError(
+                    "cannot copy the unleashed-signer native library out of its jar: " + e.getMessage()
+                            + " (check java.io.tmpdir, or set -D" + LIBRARY_PROPERTY + "=<path to the library>)");
+            error.initCause(e);
+            throw error;
+        }
+    }
+
+    static String text(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** unleashed_status_str, as UTF-8 bytes. */
+    static native byte[] statusMessage(int status);
+
+    /** unleashed_version, as UTF-8 bytes. */
+    static native byte[] version();
+
+    /** Zeroed native storage of unleashed_key_size() bytes; throws OutOfMemoryError. */
+    static native long keyAlloc();
+
+    /** unleashed_key_init; returns the C status. */
+    static native int keyInit(long key, byte[] secret, int format);
+
+    /** unleashed_key_clear. */
+    static native void keyClear(long key);
+
+    /** Frees storage from keyAlloc. */
+    static native void keyFree(long key);
+
+    /** For the tests: how many bytes of the key storage are not zero. */
+    static native int keyNonZeroBytes(long key);
+
+    /** unleashed_sign into {@code signature}, a byte[44]; throws UnleashedException. */
+    static native void sign(long key, byte[] message, byte[] signature);
+
+    /** unleashed_sign_query into {@code signature}, a byte[44]; throws UnleashedException. */
+    static native void signQuery(long key, byte[] query, int form, byte[] signature);
+
+    /** unleashed_sign_url into {@code signature}, a byte[44]; throws UnleashedException. */
+    static native void signUrl(long key, byte[] url, int form, byte[] signature);
+
+    /** unleashed_verify; returns the C status. */
+    static native int verify(long key, byte[] message, byte[] signature);
+
+    /** unleashed_verify_url; returns the C status. */
+    static native int verifyUrl(long key, byte[] url, int form, byte[] signature);
+
+    /** unleashed_api_id_validate; returns the C status. */
+    static native int validateApiId(byte[] id);
+
+    /** unleashed_client_type_validate; returns the C status. */
+    static native int validateClientType(byte[] clientType);
+
+    /**
+     * unleashed_build_query over parameters packed into {@code data} (name, value, name, value... back to back)
+     * with their byte lengths in {@code lengths}: returns the query's bytes and writes its signature into
+     * {@code signature}, a byte[44]; throws UnleashedException.
+     */
+    static native byte[] buildQuery(long key, byte[] data, int[] lengths, int form, byte[] signature);
+
+    /** The signature characters a signing call wrote (base64: ASCII, so one byte per char). */
+    static String ascii(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+}

@@ -5,13 +5,15 @@
 //!
 //! Without `python3`, `requests` or `curl` these tests fail: they are never skipped.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use assert_cmd::cargo::cargo_bin;
 use serde_json::{Value, json};
 use unleashed_signer::SigningKey;
+
+mod support;
 
 /// Made up, in the shape of a real key.
 const KEY: &str = "ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==";
@@ -110,47 +112,25 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// The mock, recording into a file; killed when dropped.
+/// The mock, recording into a file.
 struct Mock {
-    child: Child,
-    port: u16,
+    server: support::Mock,
     record: PathBuf,
 }
 
 impl Mock {
     fn start(dir: &Path) -> Self {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testing/mock_unleashed.py");
         let record = dir.join("recorded.http");
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .args(["--form", "decoded", "--lifetime", "300", "--record"])
-            .arg(&record)
-            .env("MOCK_UNLEASHED_API_ID", ID)
-            .env("MOCK_UNLEASHED_API_KEY", KEY)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the mock Unleashed API: install python3");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line).expect("the mock prints its port");
-        let port = line.trim().parse().unwrap_or_else(|_| panic!("the mock printed {line:?}, not a port"));
-        Self { child, port, record }
+        Self { server: support::Mock::start("decoded", ID, KEY, Some(&record)), record }
     }
 
     fn url(&self, target: &str) -> String {
-        format!("http://127.0.0.1:{}{target}", self.port)
+        format!("{}{target}", self.server.base())
     }
 
     /// The recording, cut into one raw request per case.
     fn recorded(&self) -> Vec<Vec<u8>> {
         split_requests(&std::fs::read(&self.record).expect("the mock recorded"))
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

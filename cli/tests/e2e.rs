@@ -5,12 +5,14 @@
 //! from the core; and Python's `urllib` with headers from the C ABI through the Python package in
 //! `bindings/python/`. Without `python3` or `curl` these tests fail: they are never skipped.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use assert_cmd::cargo::cargo_bin;
+mod support;
+
+use support::{Mock, borrowed, e2e_cases};
 use unleashed_signer::{ApiId, ClientType, QueryBuilder, RequestHeaders, SignedForm, SigningKey};
 
 /// Made up, in the shape of a real key: 84 base64-alphabet characters and `==`.
@@ -19,54 +21,6 @@ const KEY: &str = "ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO
 const OTHER_KEY: &str = "OtHeRkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY00==";
 const ID: &str = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
 const CLIENT: &str = "acme/orderautomation";
-
-/// Queries with every kind of value that makes the wire and decoded forms differ, or tempts a client to.
-const CASES: &[&[(&str, &str)]] = &[
-    &[("customerCode", "ACME")],
-    &[("customerName", "Acme Sons & Daughters")],
-    &[("modifiedSince", "2024-01-01T00:00:00"), ("startDate", "2024-01-01"), ("endDate", "2024-12-31")],
-    &[("orderStatus", "Completed,Backordered,Parked"), ("pageSize", "500")],
-    &[("productCode", "A+B"), ("note", "1 + 1 = 2 & more")],
-    &[("customerName", "Caf\u{e9} Zo\u{eb} \u{2013} \u{14c}saka \u{6771}\u{4eac}")],
-    &[("q", "100% sure? #1 / a@b.c ~x [y] {z} \"q\" 'a'")],
-    &[("email", "orders@acme.example"), ("warehouseCode", "W1")],
-];
-
-/// The mock server, killed when dropped (also when a test panics).
-struct Mock {
-    child: Child,
-    port: u16,
-}
-
-impl Mock {
-    fn start(form: &str) -> Self {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testing/mock_unleashed.py");
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .args(["--form", form, "--lifetime", "300"])
-            .env("MOCK_UNLEASHED_API_ID", ID)
-            .env("MOCK_UNLEASHED_API_KEY", KEY)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the mock Unleashed API: install python3");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line).expect("the mock prints its port");
-        let port = line.trim().parse().unwrap_or_else(|_| panic!("the mock printed {line:?}, not a port"));
-        Self { child, port }
-    }
-
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Runs `unleashed-sign` with the made-up credentials in the environment (the key given).
 fn unleashed_sign(key: &str, args: &[&str]) -> Output {
@@ -153,9 +107,10 @@ fn hex(bytes: &[u8]) -> String {
 #[test]
 fn every_query_gets_200_from_curl_and_ureq_in_both_forms() {
     for (form_name, form) in [("decoded", SignedForm::Decoded), ("wire", SignedForm::Wire)] {
-        let mock = Mock::start(form_name);
+        let mock = Mock::start(form_name, ID, KEY, None);
         let key = SigningKey::from_text(KEY).unwrap();
-        for params in CASES {
+        for case in e2e_cases() {
+            let params = &borrowed(&case)[..];
             let line = curl_line(KEY, form_name, &format!("{}/Customers", mock.base()), params, &[]);
             let reply = run_curl(&line);
             assert_eq!(reply.status, 200, "curl, {form_name} form, {params:?}\n{line}");
@@ -180,7 +135,7 @@ fn every_query_gets_200_from_curl_and_ureq_in_both_forms() {
 
 #[test]
 fn curl_sends_a_body_from_a_file_as_it_is() {
-    let mock = Mock::start("decoded");
+    let mock = Mock::start("decoded", ID, KEY, None);
     let dir = std::env::temp_dir().join(format!("unleashed-sign-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let body = "{\"orderNumber\": \"SO-1\",\r\n \"comments\": \"caf\u{e9} & more\"}\n";
@@ -196,7 +151,7 @@ fn curl_sends_a_body_from_a_file_as_it_is() {
 
 #[test]
 fn bad_requests_get_403_and_verify_names_the_trailing_newline() {
-    let mock = Mock::start("decoded");
+    let mock = Mock::start("decoded", ID, KEY, None);
     let url = format!("{}/Customers", mock.base());
     let params = [("customerCode", "ACME"), ("modifiedSince", "2024-01-01T00:00:00")];
 
@@ -221,7 +176,7 @@ fn bad_requests_get_403_and_verify_names_the_trailing_newline() {
 
 #[test]
 fn a_wire_form_server_rejects_a_decoded_signature_and_verify_says_so() {
-    let mock = Mock::start("wire");
+    let mock = Mock::start("wire", ID, KEY, None);
     let params = [("customerName", "Acme Sons & Daughters")];
     let line = curl_line(KEY, "decoded", &format!("{}/Customers", mock.base()), &params, &[]);
     assert_eq!(run_curl(&line).status, 403, "decoded signature, wire server, query with spaces: {line}");
@@ -279,8 +234,9 @@ fn urllib_get(mock: &Mock, key: &str, key_format: &str, form: &str, path: &str, 
 #[test]
 fn python_urllib_with_headers_from_the_c_abi_gets_200_in_both_forms() {
     for form in ["decoded", "wire"] {
-        let mock = Mock::start(form);
-        for params in CASES {
+        let mock = Mock::start(form, ID, KEY, None);
+        for case in e2e_cases() {
+            let params = &borrowed(&case)[..];
             let reply = urllib_get(&mock, KEY, "text", form, "/Customers", params);
             assert_eq!(reply.status, 200, "urllib, {form} form, {params:?}");
             if form == "decoded" {
@@ -288,7 +244,7 @@ fn python_urllib_with_headers_from_the_c_abi_gets_200_in_both_forms() {
             }
         }
     }
-    let mock = Mock::start("decoded");
+    let mock = Mock::start("decoded", ID, KEY, None);
     let params = [("customerName", "Acme Sons & Daughters")];
     assert_eq!(urllib_get(&mock, OTHER_KEY, "text", "decoded", "/Customers", &params).status, 403, "wrong key");
     let with_newline = format!("{KEY}\n");

@@ -3,6 +3,10 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    // For the tests (`tests/support`): which target's library and tools to use, and whether that is a cross build.
+    for (name, variable) in [("UNLEASHED_FFI_TARGET", "TARGET"), ("UNLEASHED_FFI_HOST", "HOST")] {
+        println!("cargo:rustc-env={name}={}", std::env::var(variable).expect("cargo sets TARGET and HOST"));
+    }
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if os == "linux" || os == "android" || os.ends_with("bsd") {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{}", soname());

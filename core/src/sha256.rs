@@ -124,6 +124,12 @@ impl Sha256 {
         Self { chain: chain.clone(), block: [0; BLOCK_LEN], pending: 0 }
     }
 
+    /// A hash with an all-zero state, to be [`restart`](Self::restart)ed where it lives: a prepared state
+    /// returned by value would leave its copy in the return slot or a stack temporary.
+    pub(crate) const fn unstarted() -> Self {
+        Self { chain: ChainingValue::zero(), block: [0; BLOCK_LEN], pending: 0 }
+    }
+
     /// Starts over from `chain`, in place.
     pub(crate) fn restart(&mut self, chain: &ChainingValue) {
         self.chain.words = chain.words;

@@ -62,9 +62,37 @@ fn clear_avx512_only_registers() {
 /// linker resolving a lazily bound symbol, a signal handler) would write them to the stack, out of our reach.
 ///
 /// Measured by `residue/scan.py`: without it, a program linked lazily keeps pieces of the decoded base64 key on
-/// its stack after `unleashed_key_clear`. A no-op on other architectures (not measured there).
+/// its stack after `unleashed_key_clear`. On aarch64, measured by `residue/scan_qemu.py`: without it, the last
+/// SHA-256 working state of every signature stays in NEON registers. A no-op on other architectures (not measured
+/// there).
 #[inline(always)]
 fn clear_vector_registers() {
+    #[cfg(target_arch = "aarch64")]
+    {
+        // SAFETY: `movi` zeroes v0-v31 (NEON is part of the aarch64 baseline), declared clobbered. v8-v15's low
+        // halves (d8-d15) are callee-saved in AAPCS64, so the compiler saves the caller's d8-d15 before this point
+        // and restores them after it: what reaches C there is the caller's own values (the load also zeroes the
+        // upper halves, and with SVE, writing a v register zeroes the rest of its z register). No memory, stack or
+        // flags touched.
+        unsafe {
+            core::arch::asm!(
+                "movi v0.2d, #0", "movi v1.2d, #0", "movi v2.2d, #0", "movi v3.2d, #0",
+                "movi v4.2d, #0", "movi v5.2d, #0", "movi v6.2d, #0", "movi v7.2d, #0",
+                "movi v8.2d, #0", "movi v9.2d, #0", "movi v10.2d, #0", "movi v11.2d, #0",
+                "movi v12.2d, #0", "movi v13.2d, #0", "movi v14.2d, #0", "movi v15.2d, #0",
+                "movi v16.2d, #0", "movi v17.2d, #0", "movi v18.2d, #0", "movi v19.2d, #0",
+                "movi v20.2d, #0", "movi v21.2d, #0", "movi v22.2d, #0", "movi v23.2d, #0",
+                "movi v24.2d, #0", "movi v25.2d, #0", "movi v26.2d, #0", "movi v27.2d, #0",
+                "movi v28.2d, #0", "movi v29.2d, #0", "movi v30.2d, #0", "movi v31.2d, #0",
+                out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _, out("v6") _,
+                out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _, out("v12") _, out("v13") _,
+                out("v14") _, out("v15") _, out("v16") _, out("v17") _, out("v18") _, out("v19") _,
+                out("v20") _, out("v21") _, out("v22") _, out("v23") _, out("v24") _, out("v25") _,
+                out("v26") _, out("v27") _, out("v28") _, out("v29") _, out("v30") _, out("v31") _,
+                options(nomem, nostack, preserves_flags),
+            );
+        }
+    }
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {

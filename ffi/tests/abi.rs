@@ -10,6 +10,8 @@
 //! line that must go away or change needs a new soname: see the list's opening comment.
 #![cfg(target_os = "linux")]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -105,20 +107,14 @@ fn header_constants(header: &str) -> BTreeMap<String, u64> {
         .collect()
 }
 
-/// Builds the shared library (as `consumers.rs` does: same target directory and profile) and lists its exports.
+/// Lists the exports of the shared library built for this target (`support::libs`, as `consumers.rs` uses).
 fn exported_functions() -> Vec<String> {
-    let exe = std::env::current_exe().expect("current_exe");
-    let profile = exe.parent().and_then(Path::parent).expect("test binary lives in <target>/<profile>/deps");
-    let target = profile.parent().expect("profile dir has a parent");
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo.args(["build", "--quiet", "-p", "unleashed-signer-ffi", "--target-dir"]).arg(target);
-    if profile.file_name().is_some_and(|name| name == "release") {
-        cargo.arg("--release");
-    }
-    let status = cargo.status().expect("run cargo build");
-    assert!(status.success(), "cargo build -p unleashed-signer-ffi failed");
-    let library = profile.join("libunleashed_signer_ffi.so");
-    let nm = Command::new("nm").args(["-D", "--defined-only"]).arg(&library).output().expect("run nm (binutils)");
+    let library = support::libs().join("libunleashed_signer_ffi.so");
+    let nm = Command::new(support::tool("nm"))
+        .args(["-D", "--defined-only"])
+        .arg(&library)
+        .output()
+        .expect("run nm (binutils)");
     assert!(nm.status.success(), "nm -D {} failed: {}", library.display(), String::from_utf8_lossy(&nm.stderr));
     let mut exported: Vec<String> = String::from_utf8_lossy(&nm.stdout)
         .lines()

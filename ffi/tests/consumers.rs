@@ -3,13 +3,18 @@
 //! prefix used through pkg-config. Nothing is skipped: a missing compiler, python3 or pkg-config fails the test.
 //!
 //! The static and shared libraries are built first with `cargo build -p unleashed-signer-ffi` into the same target
-//! directory and profile as this test (`cargo test` itself builds only the rlib), so they are never stale.
+//! directory and profile as this test (`cargo test` itself builds only the rlib), so they are never stale. Under a
+//! cross target the programs are built with the target's GNU tools and run through its runner (`tests/support`);
+//! the Python test then fails, as the host's python3 cannot load another architecture's library.
 //! Sanitizer and valgrind runs of the same programs are in `.ci/steps/30-ffi.sh`.
 #![cfg(target_os = "linux")]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
+
+use support::{libs, profile_dir, target_command, tool};
 
 /// What a static Rust library needs from the system on Linux (`rustc --print native-static-libs`).
 const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
@@ -18,32 +23,6 @@ const CXX_FLAGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Werror", "-peda
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("ffi/ has a parent").to_path_buf()
-}
-
-/// The profile directory (`<target>/debug`) this test binary was built into: `<target>/debug/deps/consumers-*`.
-/// Following the binary honours `CARGO_TARGET_DIR` and `--release` without reading either.
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    exe.parent().and_then(Path::parent).expect("test binary lives in <target>/<profile>/deps").to_path_buf()
-}
-
-/// Builds the static and shared libraries once per test run and returns the directory holding them.
-fn libs() -> &'static Path {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let profile = profile_dir();
-        let target = profile.parent().expect("profile dir has a parent");
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["build", "--quiet", "-p", "unleashed-signer-ffi", "--target-dir"]).arg(target);
-        if profile.file_name().is_some_and(|name| name == "release") {
-            cargo.arg("--release");
-        }
-        run(&mut cargo, "cargo build -p unleashed-signer-ffi");
-        for lib in ["libunleashed_signer_ffi.a", "libunleashed_signer_ffi.so"] {
-            assert!(profile.join(lib).is_file(), "cargo build did not produce {}", profile.join(lib).display());
-        }
-        profile
-    })
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -69,7 +48,7 @@ fn run(command: &mut Command, what: &str) -> Output {
 
 /// Compiles C or C++ sources against the static library.
 fn compile(compiler: &str, flags: &[&str], sources: &[PathBuf], includes: &[PathBuf], exe: &Path) {
-    let mut cc = Command::new(compiler);
+    let mut cc = Command::new(tool(compiler));
     cc.args(flags);
     for dir in includes {
         cc.arg("-I").arg(dir);
@@ -101,7 +80,7 @@ fn c99_example_signs_every_vector() {
     let dir = scratch("c99");
     let exe = dir.join("sign_vectors");
     compile("gcc", C_FLAGS, &[repo().join("examples/c/sign_vectors.c")], &[repo().join("include")], &exe);
-    let output = run(Command::new(&exe).arg(vectors()), "examples/c/sign_vectors");
+    let output = run(target_command(&exe).arg(vectors()), "examples/c/sign_vectors");
     assert_all_passed(&output);
 }
 
@@ -111,7 +90,7 @@ fn cpp17_example_signs_every_vector() {
     let exe = dir.join("sign_vectors_cpp");
     let includes = [repo().join("include"), repo().join("examples/cpp")];
     compile("g++", CXX_FLAGS, &[repo().join("examples/cpp/sign_vectors.cpp")], &includes, &exe);
-    let output = run(Command::new(&exe).arg(vectors()), "examples/cpp/sign_vectors");
+    let output = run(target_command(&exe).arg(vectors()), "examples/cpp/sign_vectors");
     assert_all_passed(&output);
 }
 
@@ -120,7 +99,7 @@ fn bad_input_from_c_gets_the_documented_statuses() {
     let dir = scratch("bad_input");
     let exe = dir.join("bad_input");
     compile("gcc", C_FLAGS, &[repo().join("ffi/tests/c/bad_input.c")], &[repo().join("include")], &exe);
-    let output = run(Command::new(&exe).arg(env!("CARGO_PKG_VERSION")), "ffi/tests/c/bad_input");
+    let output = run(target_command(&exe).arg(env!("CARGO_PKG_VERSION")), "ffi/tests/c/bad_input");
     assert_all_passed(&output);
 }
 
@@ -135,7 +114,7 @@ fn ignoring_a_status_does_not_compile_with_werror() {
          unleashed_key_init(&key, \"k\", 1, UNLEASHED_KEY_FORMAT_TEXT);\n    return 0;\n}\n",
     )
     .expect("write ignored.c");
-    let output = Command::new("gcc")
+    let output = Command::new(tool("gcc"))
         .args(C_FLAGS)
         .arg("-c")
         .arg("-I")
@@ -160,11 +139,11 @@ fn header_compiles_as_cpp_and_c23() {
     let include = repo().join("include");
     for (compiler, std, lang) in [("gcc", "-std=c2x", "c"), ("g++", "-std=c++11", "c++")] {
         let exe = dir.join(format!("include_only_{lang}"));
-        let mut cc = Command::new(compiler);
+        let mut cc = Command::new(tool(compiler));
         cc.args(["-x", lang, std, "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"]).arg(&include).arg(&source);
         cc.arg("-x").arg("none").arg(libs().join("libunleashed_signer_ffi.a")).args(NATIVE_LIBS).arg("-o").arg(&exe);
         run(&mut cc, &format!("{compiler} {std}"));
-        run(&mut Command::new(&exe), "include_only");
+        run(&mut target_command(&exe), "include_only");
     }
 }
 
@@ -217,7 +196,7 @@ fn pkg_config(env: &[(&str, String)], args: &[&str]) -> Vec<String> {
 /// Compiles C99 sources with the flags pkg-config gives for `package`.
 fn compile_with_pkg_config(env: &[(&str, String)], package: &str, source: &Path, exe: &Path, extra: &[&str]) {
     let flags = pkg_config(env, &["--cflags", "--libs", package]);
-    let mut cc = Command::new("gcc");
+    let mut cc = Command::new(tool("gcc"));
     cc.args(C_FLAGS).arg(source).args(&flags).args(extra).arg("-o").arg(exe);
     run(&mut cc, &format!("gcc $(pkg-config --cflags --libs {package}) {}", source.display()));
 }
@@ -234,17 +213,17 @@ fn installed_library_builds_the_c_example_through_pkg_config() {
     let shared = dir.join("sign_vectors_shared");
     let rpath = format!("-Wl,-rpath,{}", prefix.join("lib").display());
     compile_with_pkg_config(&env, "unleashed-signer", &source, &shared, &[&rpath]);
-    let dynamic = run(Command::new("readelf").arg("-d").arg(&shared), "readelf -d");
+    let dynamic = run(Command::new(tool("readelf")).arg("-d").arg(&shared), "readelf -d");
     let soname = format!("[libunleashed_signer.so.0.{}]", env!("CARGO_PKG_VERSION_MINOR"));
     assert!(String::from_utf8_lossy(&dynamic.stdout).contains(&soname), "the program does not need {soname}");
-    assert_all_passed(&run(Command::new(&shared).arg(vectors()).env_remove("LD_LIBRARY_PATH"), "shared"));
+    assert_all_passed(&run(target_command(&shared).arg(vectors()).env_remove("LD_LIBRARY_PATH"), "shared"));
 
     // The C++ wrapper is installed beside the C header: the C++ consumer builds from the prefix alone.
     let cpp = dir.join("sign_vectors_cpp");
     let flags = pkg_config(&env, &["--cflags", "--libs", "unleashed-signer-static"]);
     let cpp_source = repo().join("examples/cpp/sign_vectors.cpp");
     run(
-        Command::new("g++")
+        Command::new(tool("g++"))
             .args(["-std=c++17", "-Wall", "-Wextra", "-Werror"])
             .arg(&cpp_source)
             .args(&flags)
@@ -252,14 +231,14 @@ fn installed_library_builds_the_c_example_through_pkg_config() {
             .arg(&cpp),
         "g++ $(pkg-config --cflags --libs unleashed-signer-static) sign_vectors.cpp",
     );
-    assert_all_passed(&run(Command::new(&cpp).arg(vectors()), "C++ from the installed headers"));
+    assert_all_passed(&run(target_command(&cpp).arg(vectors()), "C++ from the installed headers"));
 
     // Static: nothing of the library is needed at run time.
     let static_exe = dir.join("sign_vectors_static");
     compile_with_pkg_config(&env, "unleashed-signer-static", &source, &static_exe, &[]);
-    let dynamic = run(Command::new("readelf").arg("-d").arg(&static_exe), "readelf -d");
+    let dynamic = run(Command::new(tool("readelf")).arg("-d").arg(&static_exe), "readelf -d");
     assert!(!String::from_utf8_lossy(&dynamic.stdout).contains("unleashed"), "the static build needs a shared lib");
-    assert_all_passed(&run(Command::new(&static_exe).arg(vectors()), "static"));
+    assert_all_passed(&run(target_command(&static_exe).arg(vectors()), "static"));
 }
 
 /// The README's "Using it from C" program compiles as written (C99, -Werror, through pkg-config) and prints
@@ -274,7 +253,7 @@ fn readme_c_program_compiles_and_signs_like_the_core() {
     std::fs::write(&source, program).expect("write readme.c");
     let exe = prefix.with_file_name("readme");
     compile_with_pkg_config(&env, "unleashed-signer-static", &source, &exe, &[]);
-    let output = run(&mut Command::new(&exe), "the README's C program");
+    let output = run(&mut target_command(&exe), "the README's C program");
     let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
 
     let key_text = program
@@ -307,8 +286,10 @@ fn shared_library_exports_exactly_the_header_functions() {
         .collect();
     declared.sort();
     declared.dedup();
-    let nm =
-        run(Command::new("nm").args(["-D", "--defined-only"]).arg(libs().join("libunleashed_signer_ffi.so")), "nm -D");
+    let nm = run(
+        Command::new(tool("nm")).args(["-D", "--defined-only"]).arg(libs().join("libunleashed_signer_ffi.so")),
+        "nm -D",
+    );
     let mut exported: Vec<String> = String::from_utf8_lossy(&nm.stdout)
         .lines()
         .filter_map(|line| match line.split_whitespace().collect::<Vec<_>>()[..] {

@@ -210,9 +210,13 @@ class Run:
         return sum(self.found.values())
 
 
-def scan_one(argv: list[str], program: str, path: str, storage: str, key_name: str) -> Run:
+def scan_one(argv: list[str], program: str, path: str, storage: str, key_name: str, *, secrets_for=secrets_of,
+             regions_of=writable_regions) -> Run:
+    """Runs one path of one program and counts the pieces of each secret (`secrets_for(format, text)`) in the
+    memory `regions_of(pid)` reads. `argv` may start with an emulator that runs the program in its own process
+    (`qemu-aarch64 -L /`): the scanned process is then the emulator, whose memory holds the guest's."""
     format_name, text = KEYS[key_name]
-    secrets = secrets_of(format_name, text)
+    secrets = secrets_for(format_name, text)
     child = subprocess.Popen(argv + [path, storage], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert child.stdin and child.stdout
@@ -221,7 +225,7 @@ def scan_one(argv: list[str], program: str, path: str, storage: str, key_name: s
         line = child.stdout.readline()
         if line != b"ready\n":
             raise RuntimeError(f"{' '.join(argv)} {path} {storage}: said {line!r}, exit {child.wait(10)}")
-        regions = writable_regions(child.pid)
+        regions = regions_of(child.pid)
         found = {name: len(pieces(regions, secret)) for name, secret in secrets.items()}
         child.stdin.write(b"x")
         child.stdin.close()
@@ -234,8 +238,9 @@ def scan_one(argv: list[str], program: str, path: str, storage: str, key_name: s
     return Run(program, path, storage, key_name, {k: v for k, v in found.items() if v})
 
 
-def build_c(lib_dir: pathlib.Path, out: pathlib.Path) -> dict[str, list[str]]:
-    """Compiles the C driver against the shared library, linked lazily and with -z now, and the OpenSSL anchor."""
+def build_c(lib_dir: pathlib.Path, out: pathlib.Path, cc: str = "gcc", anchors: bool = True) -> dict[str, list[str]]:
+    """Compiles the C driver against the shared library with `cc`, linked lazily and with -z now, and (with
+    `anchors`) the OpenSSL anchor."""
     # Installed as scripts/install.sh does: the soname the library carries, and the name the linker looks for.
     soname = re.search(rb"libunleashed_signer\.so\.[0-9.]+", (lib_dir / "libunleashed_signer_ffi.so").read_bytes())
     assert soname, "the shared library carries no libunleashed_signer.so.* soname"
@@ -245,11 +250,13 @@ def build_c(lib_dir: pathlib.Path, out: pathlib.Path) -> dict[str, list[str]]:
     for binding in ("lazy", "now"):
         exe = out / f"residue-{binding}"
         subprocess.run(
-            ["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", f"-I{REPO / 'include'}", str(HERE / "c/residue.c"),
+            [cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", f"-I{REPO / 'include'}", str(HERE / "c/residue.c"),
              f"-L{out}", "-lunleashed_signer", f"-Wl,-rpath,{out}", f"-Wl,-z,{binding}", "-o", str(exe)],
             check=True,
         )
         programs[f"c-{binding}"] = [str(exe)]
+        if not anchors:
+            continue
         exe = out / f"openssl-{binding}"
         subprocess.run(
             ["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", str(HERE / "c/openssl_anchor.c"), "-lcrypto",

@@ -5,13 +5,15 @@
 #     with its software backend (`--cfg sha2_backend="soft"`), each build checked with objdump to really contain,
 #     or not, the `sha256h` instruction;
 #  3. the C ABI's tests under qemu: the ABI list and the C, C++ and bad-input programs built with the cross
-#     toolchain against the aarch64 library (ffi/tests/support); and a check that those tests fail when pointed at
-#     the x86_64 library;
+#     toolchain against the aarch64 library (ffi/tests/support), with their counts printed; and a check that those
+#     tests fail when pointed at the x86_64 library;
 #  4. residue/scan_qemu.py: 0 pieces of any key-derived secret after clear on every path, in the guest's memory
 #     and in its registers, and a control run that finds the live key.
-# qemu runs are kept short: the 8-thread test signs 5,000 messages a thread instead of 100,000, proptest runs 64
-# cases instead of 1,024. The Python binding's test in ffi/tests/consumers.rs is skipped here: the host's python3
-# cannot load an aarch64 library (the runtime packages for arm64 are tested by their own steps).
+# Everything for aarch64 is built once, in release (what ships; and optimised code runs far faster under qemu,
+# while the native `cargo test --workspace` keeps the debug build's overflow checks). qemu runs are kept short:
+# the 8-thread test signs 5,000 messages a thread instead of 100,000, proptest runs 64 cases instead of 1,024.
+# The Python binding's test in ffi/tests/consumers.rs is skipped here: the host's python3 cannot load an aarch64
+# library (it fails, rather than passing, when run under a cross target).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -58,7 +60,8 @@ for line in sys.stdin:
 }
 
 echo "-- build for $AARCH64_TARGET: core, C ABI, CLI"
-out=$(scripts/build-aarch64.sh -p unleashed-signer -p unleashed-signer-ffi -p unleashed-signer-cli | tail -n 1)
+out=$(scripts/build-aarch64.sh --release -p unleashed-signer-ffi -p unleashed-signer-cli -p unleashed-signer-residue |
+    tail -n 1)
 host_cargo build --quiet -p unleashed-signer-cli
 key=ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==
 cli_args=(headers "https://api.unleashedsoftware.com/Customers?customerName=Acme%20%26%20Sons&modifiedSince=2024-01-01T00:00:00")
@@ -73,8 +76,8 @@ fi
 echo "the aarch64 CLI prints the same signed headers as the x86_64 one"
 
 echo "-- the core's tests under qemu, sha2's hardware backend"
-cargo_test "core (hardware SHA-2)" --target "$AARCH64_TARGET" -p unleashed-signer
-hardware=$(test_executables --target "$AARCH64_TARGET" -p unleashed-signer --test vectors)
+cargo_test "core (hardware SHA-2)" --release --target "$AARCH64_TARGET" -p unleashed-signer
+hardware=$(test_executables --release --target "$AARCH64_TARGET" -p unleashed-signer --test vectors)
 count=$(sha256h_count "$hardware")
 echo "sha256h instructions in the hardware build's vectors test: $count"
 ((count > 0)) || { echo "the hardware build has no sha256h: sha2's aarch64 backend is not compiled in" >&2; exit 1; }
@@ -82,21 +85,40 @@ echo "sha256h instructions in the hardware build's vectors test: $count"
 echo "-- the core's tests under qemu, sha2's software backend"
 soft_target="$CARGO_TARGET_DIR/aarch64-soft-sha2"
 CARGO_TARGET_DIR=$soft_target RUSTFLAGS='--cfg sha2_backend="soft"' \
-    cargo_test "core (software SHA-2)" --target "$AARCH64_TARGET" -p unleashed-signer
+    cargo_test "core (software SHA-2)" --release --target "$AARCH64_TARGET" -p unleashed-signer
 soft=$(CARGO_TARGET_DIR=$soft_target RUSTFLAGS='--cfg sha2_backend="soft"' \
-    test_executables --target "$AARCH64_TARGET" -p unleashed-signer --test vectors)
+    test_executables --release --target "$AARCH64_TARGET" -p unleashed-signer --test vectors)
 count=$(sha256h_count "$soft")
 echo "sha256h instructions in the software build's vectors test: $count"
 ((count == 0)) || { echo "the software build still uses sha256h: RUSTFLAGS did not reach sha2" >&2; exit 1; }
 
 echo "-- the C ABI's tests under qemu (ABI list, C, C++, bad input, pkg-config install)"
-cargo_test "ffi" --target "$AARCH64_TARGET" -p unleashed-signer-ffi -- --nocapture \
+cargo_test "ffi" --release --target "$AARCH64_TARGET" -p unleashed-signer-ffi -- \
     --skip python_binding_tests_pass_against_the_shared_library
-grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/ffi.log" | sort | uniq -c | sed 's/^/C\/C++ programs under qemu: /'
+
+echo "-- the C and C++ vector programs and the bad-input test, under qemu (the counts the tests above check)"
+native_libs=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+aarch64-linux-gnu-gcc -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude examples/c/sign_vectors.c \
+    "$out/libunleashed_signer_ffi.a" "${native_libs[@]}" -o "$work/sign_vectors"
+aarch64-linux-gnu-g++ -std=c++17 -Wall -Wextra -Werror -pedantic -Iinclude -Iexamples/cpp \
+    examples/cpp/sign_vectors.cpp "$out/libunleashed_signer_ffi.a" "${native_libs[@]}" -o "$work/sign_vectors_cpp"
+aarch64-linux-gnu-gcc -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude ffi/tests/c/bad_input.c \
+    "$out/libunleashed_signer_ffi.a" "${native_libs[@]}" -o "$work/bad_input"
+counted() { # label program arguments...: runs it under qemu; its last line must be "N passed, 0 failed", N > 0
+    local label=$1 line
+    shift
+    line=$(qemu-aarch64 -L / "$@" | tail -n 1)
+    echo "$label under qemu: $line"
+    [[ $line =~ ([0-9]+)\ passed,\ 0\ failed$ ]] && ((BASH_REMATCH[1] > 0)) || { echo "$label failed" >&2; exit 1; }
+}
+counted "C99 vectors" "$work/sign_vectors" testdata/vectors.txt
+counted "C++17 vectors" "$work/sign_vectors_cpp" testdata/vectors.txt
+counted "C bad input" "$work/bad_input" "$version"
 
 echo "-- the same tests pointed at the x86_64 library must fail"
 host_cargo build --quiet -p unleashed-signer-ffi
-if UNLEASHED_FFI_LIB_DIR="$CARGO_TARGET_DIR/debug" "$DEB_CARGO" test --target "$AARCH64_TARGET" \
+if UNLEASHED_FFI_LIB_DIR="$CARGO_TARGET_DIR/debug" "$DEB_CARGO" test --release --target "$AARCH64_TARGET" \
     -p unleashed-signer-ffi --test abi >"$work/wrong-arch.log" 2>&1; then
     cat "$work/wrong-arch.log" >&2
     echo "ffi/tests/abi.rs passed on the x86_64 library under an aarch64 run" >&2
@@ -110,8 +132,7 @@ grep -q 'is for ELF machine 62, but these tests run on aarch64' "$work/wrong-arc
 echo "pointed at the x86_64 library, ffi/tests/abi.rs fails: $(grep -o 'is for ELF machine 62[^:]*' "$work/wrong-arch.log" | head -n 1)"
 
 echo "-- residue: what is left of a key after clear, aarch64 under qemu"
-release=$(scripts/build-aarch64.sh --release -p unleashed-signer-ffi -p unleashed-signer-residue | tail -n 1)
-python3 residue/scan_qemu.py --lib-dir "$release" --bin-dir "$release" --check \
+python3 residue/scan_qemu.py --lib-dir "$out" --bin-dir "$out" --check \
     --markdown "$CARGO_TARGET_DIR/residue-aarch64.md"
 
 echo "-- aarch64 checks passed in $((SECONDS - started)) s (after installing the toolchain)"

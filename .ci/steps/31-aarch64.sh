@@ -9,9 +9,10 @@
 #     tests fail when pointed at the x86_64 library;
 #  4. residue/scan_qemu.py: 0 pieces of any key-derived secret after clear on every path, in the guest's memory
 #     and in its registers, and a control run that finds the live key.
-# Everything for aarch64 is built once, in release (what ships; and optimised code runs far faster under qemu,
-# while the native `cargo test --workspace` keeps the debug build's overflow checks). qemu runs are kept short:
-# the 8-thread test signs 5,000 messages a thread instead of 100,000, proptest runs 64 cases instead of 1,024.
+# The tests run the dev profile (`sha2` at opt-level 3, as in every profile); only the residue scan builds release,
+# what ships (measured: an all-release step costs half as much CPU again, for the tests' dev-dependencies). qemu
+# runs are kept short: the 8-thread test signs 5,000 messages a thread instead of 100,000, proptest runs 64 cases
+# instead of 1,024. A cold run takes about 7 minutes on two cores, plus 2 for the toolchain.
 # The Python binding's test in ffi/tests/consumers.rs is skipped here: the host's python3 cannot load an aarch64
 # library (it fails, rather than passing, when run under a cross target).
 set -euo pipefail
@@ -60,8 +61,7 @@ for line in sys.stdin:
 }
 
 echo "-- build for $AARCH64_TARGET: core, C ABI, CLI"
-out=$(scripts/build-aarch64.sh --release -p unleashed-signer-ffi -p unleashed-signer-cli -p unleashed-signer-residue |
-    tail -n 1)
+out=$(scripts/build-aarch64.sh -p unleashed-signer-ffi -p unleashed-signer-cli | tail -n 1)
 host_cargo build --quiet -p unleashed-signer-cli
 key=ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==
 cli_args=(headers "https://api.unleashedsoftware.com/Customers?customerName=Acme%20%26%20Sons&modifiedSince=2024-01-01T00:00:00")
@@ -76,8 +76,8 @@ fi
 echo "the aarch64 CLI prints the same signed headers as the x86_64 one"
 
 echo "-- the core's tests under qemu, sha2's hardware backend"
-cargo_test "core (hardware SHA-2)" --release --target "$AARCH64_TARGET" -p unleashed-signer
-hardware=$(test_executables --release --target "$AARCH64_TARGET" -p unleashed-signer --test vectors)
+cargo_test "core (hardware SHA-2)" --target "$AARCH64_TARGET" -p unleashed-signer
+hardware=$(test_executables --target "$AARCH64_TARGET" -p unleashed-signer --test vectors)
 count=$(sha256h_count "$hardware")
 echo "sha256h instructions in the hardware build's vectors test: $count"
 ((count > 0)) || { echo "the hardware build has no sha256h: sha2's aarch64 backend is not compiled in" >&2; exit 1; }
@@ -85,15 +85,15 @@ echo "sha256h instructions in the hardware build's vectors test: $count"
 echo "-- the core's tests under qemu, sha2's software backend"
 soft_target="$CARGO_TARGET_DIR/aarch64-soft-sha2"
 CARGO_TARGET_DIR=$soft_target RUSTFLAGS='--cfg sha2_backend="soft"' \
-    cargo_test "core (software SHA-2)" --release --target "$AARCH64_TARGET" -p unleashed-signer
+    cargo_test "core (software SHA-2)" --target "$AARCH64_TARGET" -p unleashed-signer
 soft=$(CARGO_TARGET_DIR=$soft_target RUSTFLAGS='--cfg sha2_backend="soft"' \
-    test_executables --release --target "$AARCH64_TARGET" -p unleashed-signer --test vectors)
+    test_executables --target "$AARCH64_TARGET" -p unleashed-signer --test vectors)
 count=$(sha256h_count "$soft")
 echo "sha256h instructions in the software build's vectors test: $count"
 ((count == 0)) || { echo "the software build still uses sha256h: RUSTFLAGS did not reach sha2" >&2; exit 1; }
 
 echo "-- the C ABI's tests under qemu (ABI list, C, C++, bad input, pkg-config install)"
-cargo_test "ffi" --release --target "$AARCH64_TARGET" -p unleashed-signer-ffi -- \
+cargo_test "ffi" --target "$AARCH64_TARGET" -p unleashed-signer-ffi -- \
     --skip python_binding_tests_pass_against_the_shared_library
 
 echo "-- the C and C++ vector programs and the bad-input test, under qemu (the counts the tests above check)"
@@ -118,7 +118,7 @@ counted "C bad input" "$work/bad_input" "$version"
 
 echo "-- the same tests pointed at the x86_64 library must fail"
 host_cargo build --quiet -p unleashed-signer-ffi
-if UNLEASHED_FFI_LIB_DIR="$CARGO_TARGET_DIR/debug" "$DEB_CARGO" test --release --target "$AARCH64_TARGET" \
+if UNLEASHED_FFI_LIB_DIR="$CARGO_TARGET_DIR/debug" "$DEB_CARGO" test --target "$AARCH64_TARGET" \
     -p unleashed-signer-ffi --test abi >"$work/wrong-arch.log" 2>&1; then
     cat "$work/wrong-arch.log" >&2
     echo "ffi/tests/abi.rs passed on the x86_64 library under an aarch64 run" >&2
@@ -132,7 +132,8 @@ grep -q 'is for ELF machine 62, but these tests run on aarch64' "$work/wrong-arc
 echo "pointed at the x86_64 library, ffi/tests/abi.rs fails: $(grep -o 'is for ELF machine 62[^:]*' "$work/wrong-arch.log" | head -n 1)"
 
 echo "-- residue: what is left of a key after clear, aarch64 under qemu"
-python3 residue/scan_qemu.py --lib-dir "$out" --bin-dir "$out" --check \
+release=$(scripts/build-aarch64.sh --release -p unleashed-signer-ffi -p unleashed-signer-residue | tail -n 1)
+python3 residue/scan_qemu.py --lib-dir "$release" --bin-dir "$release" --check \
     --markdown "$CARGO_TARGET_DIR/residue-aarch64.md"
 
 echo "-- aarch64 checks passed in $((SECONDS - started)) s (after installing the toolchain)"

@@ -8,12 +8,15 @@
 //! - outputs are written only on success, after everything that can fail has been checked.
 
 use core::ffi::c_char;
+#[cfg(feature = "std")]
 use core::panic::AssertUnwindSafe;
+#[cfg(feature = "std")]
 use std::panic::catch_unwind;
 
 use crate::status::*;
 
 /// Runs an export's body, turning `Err(status)` into that status and a panic into `UNLEASHED_PANIC`.
+#[cfg(feature = "std")]
 pub(crate) fn boundary(body: impl FnOnce() -> Result<(), unleashed_status>) -> unleashed_status {
     let status = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => UNLEASHED_OK,
@@ -24,17 +27,43 @@ pub(crate) fn boundary(body: impl FnOnce() -> Result<(), unleashed_status>) -> u
     status
 }
 
+/// Without `std` (the WebAssembly module, `wasm/`) there is no unwinding to stop: the final crate is built with
+/// `panic = "abort"`, so a panic traps (`unreachable`) and the JavaScript caller gets a `WebAssembly.RuntimeError`.
+#[cfg(not(feature = "std"))]
+pub(crate) fn boundary(body: impl FnOnce() -> Result<(), unleashed_status>) -> unleashed_status {
+    match body() {
+        Ok(()) => UNLEASHED_OK,
+        Err(status) => status,
+    }
+}
+
+/// The panic handler a `no_std` WebAssembly build needs. It lives here rather than in `wasm/` because cargo also
+/// builds this crate's `cdylib` and `staticlib` for the target, and each needs one. A panic (a bug in this library)
+/// traps; its message is dropped, so no panic text or source path is linked into the module.
+#[cfg(all(not(feature = "std"), target_family = "wasm"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
 /// For exports with no status to return (`void`, sizes, static strings): a panic there would be a bug in code
 /// that cannot panic, so aborting is the only safe way not to unwind into C.
+#[cfg(feature = "std")]
 pub(crate) fn never_panics<T>(body: impl FnOnce() -> T) -> T {
     let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| std::process::abort());
     clear_vector_registers();
     result
 }
 
+/// Without `std`, as `boundary`: a panic aborts (traps), it never unwinds.
+#[cfg(not(feature = "std"))]
+pub(crate) fn never_panics<T>(body: impl FnOnce() -> T) -> T {
+    body()
+}
+
 /// Zeroes zmm16-zmm31, which only AVX-512 has and `vzeroall` leaves alone. glibc's `memcpy` uses them on such
 /// CPUs (its EVEX variants), so a key copied with it stays there.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[target_feature(enable = "avx512f")]
 fn clear_avx512_only_registers() {
     // SAFETY: EVEX-encoded `vpxord` on zmm16-zmm31 (AVX-512F is enabled for this function), all caller-saved under
@@ -63,6 +92,7 @@ fn clear_avx512_only_registers() {
 ///
 /// Measured by `residue/scan.py`: without it, a program linked lazily keeps pieces of the decoded base64 key on
 /// its stack after `unleashed_key_clear`. A no-op on other architectures (not measured there).
+#[cfg(feature = "std")]
 #[inline(always)]
 fn clear_vector_registers() {
     #[cfg(target_arch = "x86_64")]

@@ -1,8 +1,9 @@
 // unleashed-signer for Node.js: signs requests to the Unleashed inventory API through the unleashed-signer C
 // library (include/unleashed_signer.h). Every signature, encoding and check is the C library's; this file turns
-// JavaScript arguments into the C calls' arguments and C statuses into errors.
+// JavaScript arguments into the C calls' arguments and C statuses into errors. It uses no Node API: the C library
+// is reached through `native` (src/backend.ts), which src/node.ts fills with the Node-API glue or the WebAssembly
+// module, and src/web.ts with the WebAssembly module.
 
-import { inspect } from 'node:util';
 import {
     HEADER_API_AUTH_ID,
     HEADER_API_AUTH_SIGNATURE,
@@ -12,9 +13,13 @@ import {
     SIGNATURE_LENGTH,
     SIGNED_FORMS,
     Status,
-} from './generated/constants';
-import { hooks } from './internal';
-import { type Bytes, native, type NativeKey } from './native';
+} from './generated/constants.js';
+import { native } from './backend.js';
+import { hooks } from './internal.js';
+import type { Bytes, NativeKey } from './native.js';
+
+/** `util.inspect.custom` (a registered symbol), without importing node:util. */
+const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 
 export { HEADER_API_AUTH_ID, HEADER_API_AUTH_SIGNATURE, HEADER_CLIENT_TYPE, HEADER_VERSION, SIGNATURE_LENGTH, Status };
 
@@ -305,7 +310,7 @@ export class SigningKey {
     }
 
     /** `util.inspect` and `console.log` give the label, never the key. */
-    [inspect.custom](): string {
+    [inspectCustom](): string {
         return this.toString();
     }
 }

@@ -1,8 +1,8 @@
 // `unleashed-signer/testing`: checks for tests, kept out of the main entry point.
 
-import { SigningKey } from './index';
-import { hooks } from './internal';
-import { native } from './native';
+import { native } from './backend.js';
+import { hooks } from './internal.js';
+import { SigningKey } from './node.js';
 
 /**
  * Whether every byte of the key's native storage is zero: `true` after `dispose()`, or when construction failed.

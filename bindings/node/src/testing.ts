@@ -19,3 +19,11 @@ export function storageIsZero(key: SigningKey): boolean {
 export function keyStorageSize(): number {
     return native.keySize();
 }
+
+/**
+ * The WebAssembly module's linear memory when that backend is in use (`undefined` with the glue), for memory scans
+ * (residue/scan_wasm.py) that check what is left of a key after `dispose()`.
+ */
+export function wasmMemory(): ArrayBuffer | undefined {
+    return (native as { memory?: WebAssembly.Memory }).memory?.buffer;
+}

@@ -50,8 +50,8 @@ const OK = 0;
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
-/** The `Native` functions over an instance of the module. */
-export function wasmBackend(instance: WebAssembly.Instance): Native {
+/** The `Native` functions over an instance of the module, and its memory (for `unleashed-signer/testing`). */
+export function wasmBackend(instance: WebAssembly.Instance): Native & { readonly memory: WebAssembly.Memory } {
     const x = instance.exports as unknown as Exports;
     const memory = x.memory;
     const keySize = x.unleashed_key_size();
@@ -126,6 +126,7 @@ export function wasmBackend(instance: WebAssembly.Instance): Native {
     }
 
     return {
+        memory,
         keyNew(): NativeKey {
             let offset = freeSlots.pop();
             if (offset === undefined) {

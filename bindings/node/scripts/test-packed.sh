@@ -2,7 +2,9 @@
 # Tests the package as users get it: packs it (or takes the tarball given), installs the tarball into an empty
 # project in a temporary directory, outside the repository, and runs there
 #  - the issue's one-liner through require(), compared with node:crypto's HMAC of the same message;
-#  - `node --test` over test/*.test.mjs, with the repository's test data copied in as fixtures/.
+#  - `node --test` over test/*.test.mjs, with the repository's test data copied in as fixtures/;
+# both once with the Node-API glue and once forced to the WebAssembly module (UNLEASHED_SIGNER_BACKEND), or only
+# with the backends named in UNLEASHED_TEST_BACKENDS (default "native wasm").
 # Run `npm ci && npm run build` first. Usage: scripts/test-packed.sh [unleashed-signer-X.Y.Z.tgz]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +25,8 @@ cp "$repo/testdata/vectors.txt" "$repo/testdata/e2e_cases.txt" "$repo/testing/mo
     "$repo/include/unleashed_signer.h" "$repo/Cargo.toml" "$project/fixtures/"
 cp "$here/README.md" "$project/fixtures/README.node.md"
 
+cp "$repo/wasm/SHA256SUMS" "$project/fixtures/"
+
 # The tests' own tools at the versions locked for the package's development.
 locked() { node -p "require('$here/package-lock.json').packages['node_modules/$1'].version"; }
 cat >"$project/package.json" <<JSON
@@ -32,21 +36,28 @@ cd "$project"
 npm install --silent --no-audit --no-fund --prefer-offline "$tarball" \
     "typescript@$(locked typescript)" "@types/node@$(locked @types/node)"
 
-echo "-- the one-liner, in $project"
-ours=$(node -e "const {SigningKey}=require('unleashed-signer'); console.log(new SigningKey('made-up-key').sign('customerCode=ACME'))")
-theirs=$(node -e "const {createHmac} = require('node:crypto');
+run_tests() { # backend
+    export UNLEASHED_SIGNER_BACKEND=$1 UNLEASHED_EXPECT_BACKEND=$1
+    echo "-- the one-liner, in $project, backend $1"
+    ours=$(node -e "const {SigningKey}=require('unleashed-signer'); console.log(new SigningKey('made-up-key').sign('customerCode=ACME'))")
+    theirs=$(node -e "const {createHmac} = require('node:crypto');
 console.log(createHmac('sha256', 'made-up-key').update('customerCode=ACME').digest('base64'))")
-echo "$ours"
-if [[ "$ours" != "$theirs" || ${#ours} -ne 44 ]]; then
-    echo "the one-liner printed '$ours'; node:crypto computes '$theirs'" >&2
-    exit 1
-fi
+    echo "$ours"
+    if [[ "$ours" != "$theirs" || ${#ours} -ne 44 ]]; then
+        echo "the one-liner printed '$ours'; node:crypto computes '$theirs'" >&2
+        exit 1
+    fi
 
-echo "-- node --test, in $project"
-node --test --test-reporter=tap test/*.test.mjs >"$work/tap.txt" || { cat "$work/tap.txt"; exit 1; }
-grep -E '^# (tests|pass|fail|skipped|todo|cancelled) ' "$work/tap.txt"
-# A run that ran nothing, or skipped anything, is not a pass.
-grep -qE '^# pass [1-9]' "$work/tap.txt" || { echo "no tests ran" >&2; exit 1; }
-for kind in fail skipped todo cancelled; do
-    grep -qE "^# $kind 0$" "$work/tap.txt" || { cat "$work/tap.txt"; echo "tests: $kind is not 0" >&2; exit 1; }
+    echo "-- node --test, in $project, backend $1"
+    node --test --test-reporter=tap test/*.test.mjs >"$work/tap.txt" || { cat "$work/tap.txt"; exit 1; }
+    grep -E '^# (tests|pass|fail|skipped|todo|cancelled) ' "$work/tap.txt"
+    # A run that ran nothing, or skipped anything, is not a pass.
+    grep -qE '^# pass [1-9]' "$work/tap.txt" || { echo "no tests ran" >&2; exit 1; }
+    for kind in fail skipped todo cancelled; do
+        grep -qE "^# $kind 0$" "$work/tap.txt" || { cat "$work/tap.txt"; echo "tests: $kind is not 0" >&2; exit 1; }
+    done
+}
+
+for backend in ${UNLEASHED_TEST_BACKENDS:-native wasm}; do
+    run_tests "$backend"
 done

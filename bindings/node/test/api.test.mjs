@@ -40,7 +40,7 @@ function throwsType(fn, hint) {
 
 test('the package loaded is the installed tarball, not the repository', () => {
     const path = require.resolve('unleashed-signer');
-    assert.match(path, /\/node_modules\/unleashed-signer\/lib\/index\.js$/);
+    assert.match(path, /\/node_modules\/unleashed-signer\/lib\/node\.js$/);
     assert.ok(!path.includes('/bindings/node/lib/'), path);
 });
 

@@ -4,7 +4,8 @@
 #  - the issue's one-liner through require(), compared with node:crypto's HMAC of the same message;
 #  - `node --test` over test/*.test.mjs, with the repository's test data copied in as fixtures/;
 # both once with the Node-API glue and once forced to the WebAssembly module (UNLEASHED_SIGNER_BACKEND), or only
-# with the backends named in UNLEASHED_TEST_BACKENDS (default "native wasm").
+# with the backends named in UNLEASHED_TEST_BACKENDS (default "native wasm"); and, when UNLEASHED_DENO names a deno
+# binary, test/deno/run.mjs under Deno (every vector, through package.json's "deno" condition).
 # Run `npm ci && npm run build` first. Usage: scripts/test-packed.sh [unleashed-signer-X.Y.Z.tgz]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,6 +52,9 @@ console.log(createHmac('sha256', 'made-up-key').update('customerCode=ACME').dige
     echo "-- node --test, in $project, backend $1"
     node --test --test-reporter=tap test/*.test.mjs >"$work/tap.txt" || { cat "$work/tap.txt"; exit 1; }
     grep -E '^# (tests|pass|fail|skipped|todo|cancelled) ' "$work/tap.txt"
+    echo "-- of them: $(grep -cE '^ok [0-9]+ - vectors\.txt:' "$work/tap.txt") vectors.txt lines," \
+        "$(grep -cE '^ +ok [0-9]+ - case [0-9]+: (200|the wrong key gives 403)' "$work/tap.txt") fetch e2e cases (200 and 403)"
+    grep -E '^# (packed module|signed [0-9]+ vectors)' "$work/tap.txt" || true
     # A run that ran nothing, or skipped anything, is not a pass.
     grep -qE '^# pass [1-9]' "$work/tap.txt" || { echo "no tests ran" >&2; exit 1; }
     for kind in fail skipped todo cancelled; do
@@ -61,3 +65,8 @@ console.log(createHmac('sha256', 'made-up-key').update('customerCode=ACME').dige
 for backend in ${UNLEASHED_TEST_BACKENDS:-native wasm}; do
     run_tests "$backend"
 done
+
+if [[ -n "${UNLEASHED_DENO:-}" ]]; then
+    echo "-- deno, in $project"
+    "$UNLEASHED_DENO" run --quiet --no-remote --no-config --allow-read="$project" test/deno/run.mjs
+fi

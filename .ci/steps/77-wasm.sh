@@ -4,7 +4,8 @@
 # checks its SHA-256 against wasm/SHA256SUMS; builds the Node package with the module embedded, packs it, and
 # scripts/test-packed.sh installs the tarball into an empty project and runs every test once with the Node-API glue
 # and once forced to wasm (every vector, the fetch e2e cases against the loopback mock, tsc --strict, the fallback
-# of a copy without prebuilds, lib/web in a node:vm context without Node APIs); then residue/scan_wasm.py counts
+# of a copy without prebuilds, lib/web in a node:vm context without Node APIs) and every vector under Deno (from
+# npm: the `deno` package, whose binary comes in `@deno/linux-x64-glibc`); then residue/scan_wasm.py counts
 # what dispose() leaves in the module's memory and in the Node process, with a control run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +25,10 @@ cargo build --quiet --release -p unleashed-signer-ffi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Deno, pinned, from npm (the platform package holds the binary; its install script is not needed).
+npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$work/deno" deno@2.9.6
+export UNLEASHED_DENO="$work/deno/node_modules/@deno/linux-x64-glibc/deno"
+"$UNLEASHED_DENO" --version | head -n 1
 (
     cd bindings/node
     npm ci --silent --no-audit --no-fund

@@ -68,5 +68,5 @@ done
 
 if [[ -n "${UNLEASHED_DENO:-}" ]]; then
     echo "-- deno, in $project"
-    "$UNLEASHED_DENO" run --quiet --no-remote --no-config --allow-read="$project" test/deno/run.mjs
+    "$UNLEASHED_DENO" run --quiet --no-remote --allow-read="$project" test/deno/run.mjs
 fi

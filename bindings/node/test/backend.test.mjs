@@ -33,7 +33,7 @@ test("the packed module's SHA-256 is the one wasm/SHA256SUMS lists, for the simd
     assert.ok(listed.includes(`${sha256}  unleashed_signer.simd128.wasm`), `${sha256} is not in wasm/SHA256SUMS`);
     const module = new WebAssembly.Module(bytes);
     assert.deepEqual(WebAssembly.Module.imports(module), [], 'the module imports something');
-    console.log(`# packed module: ${bytes.length} bytes, sha256 ${sha256}`);
+    console.log(`packed module: ${bytes.length} bytes, sha256 ${sha256}`);
 });
 
 // A copy of the installed package without its prebuilds: a platform no prebuild fits.

@@ -32,9 +32,9 @@ import java.util.function.LongConsumer;
  * {@code null} arguments throw {@link NullPointerException}; a closed key throws {@link IllegalStateException}.
  *
  * <p><b>Threads.</b> One key may sign and verify from any number of threads at once. {@link #close()} may be
- * called from any thread at any time: it waits for the calls in progress (each holds a read lock of a
- * {@link StampedLock}, which close takes for writing), and every later call throws
- * {@link IllegalStateException}. The C library requires exactly this: a key must not be cleared while another
+ * called from any thread at any time: every call that starts after it began throws {@link IllegalStateException}
+ * at once, and it waits only for the calls already in progress (each holds a read lock of a {@link StampedLock},
+ * which close takes for writing). The C library requires exactly this: a key must not be cleared while another
  * thread uses it, and freeing it under a running call would let native code read freed memory.
  */
 public final class SigningKey implements AutoCloseable {
@@ -47,6 +47,8 @@ public final class SigningKey implements AutoCloseable {
     static volatile LongConsumer beforeFree;
 
     private final StampedLock lock = new StampedLock();
+    /** Set first thing by {@link #close()}: every call that starts afterwards throws without taking the lock. */
+    private volatile boolean closing;
     /** The address of the native key storage; 0 once closed. Read under the read lock, cleared under the write lock. */
     private long key;
     private final Cleaner.Cleanable storage;
@@ -127,9 +129,30 @@ public final class SigningKey implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the read lock for one native call. Once {@link #close()} has begun, no call takes the lock or reaches
+     * the native code: each throws at once, so close() waits only for the calls already in flight (a
+     * {@link StampedLock} alone lets arriving readers overtake a waiting writer, again and again).
+     */
+    private long enter() {
+        if (closing) {
+            throw closed();
+        }
+        long stamp = lock.readLock();
+        if (closing) { // close() began while this thread waited for the lock
+            lock.unlockRead(stamp);
+            throw closed();
+        }
+        return stamp;
+    }
+
+    private static IllegalStateException closed() {
+        return new IllegalStateException("this SigningKey is closed: make a new one to sign again");
+    }
+
     private long address() {
         if (key == 0) {
-            throw new IllegalStateException("this SigningKey is closed: make a new one to sign again");
+            throw closed();
         }
         return key;
     }
@@ -146,7 +169,7 @@ public final class SigningKey implements AutoCloseable {
     public String sign(byte[] message) {
         Objects.requireNonNull(message, "message must not be null");
         byte[] signature = new byte[SIGNATURE_LENGTH];
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             Native.sign(address(), message, signature);
         } finally {
@@ -171,7 +194,7 @@ public final class SigningKey implements AutoCloseable {
         byte[] bytes = utf8(query, "query");
         int code = form(form);
         byte[] signature = new byte[SIGNATURE_LENGTH];
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             Native.signQuery(address(), bytes, code, signature);
         } finally {
@@ -197,7 +220,7 @@ public final class SigningKey implements AutoCloseable {
         byte[] bytes = utf8(url, "url");
         int code = form(form);
         byte[] signature = new byte[SIGNATURE_LENGTH];
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             Native.signUrl(address(), bytes, code, signature);
         } finally {
@@ -217,7 +240,7 @@ public final class SigningKey implements AutoCloseable {
         Objects.requireNonNull(message, "message must not be null");
         byte[] expected = utf8(signature, "signature");
         int status;
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             status = Native.verify(address(), message, expected);
         } finally {
@@ -238,7 +261,7 @@ public final class SigningKey implements AutoCloseable {
         byte[] expected = utf8(signature, "signature");
         int code = form(form);
         int status;
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             status = Native.verifyUrl(address(), bytes, code, expected);
         } finally {
@@ -309,7 +332,7 @@ public final class SigningKey implements AutoCloseable {
         }
         byte[] signature = new byte[SIGNATURE_LENGTH];
         byte[] query;
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             query = Native.buildQuery(address(), data, lengths, code, signature);
         } finally {
@@ -339,11 +362,13 @@ public final class SigningKey implements AutoCloseable {
     }
 
     /**
-     * Wipes the key's native storage and frees it. Waits for calls in progress on other threads; later calls
-     * throw {@link IllegalStateException}. Closing again does nothing.
+     * Wipes the key's native storage and frees it. Every call that starts after close() begins throws
+     * {@link IllegalStateException} at once; close() waits only for the calls already in progress on other
+     * threads. Closing again does nothing.
      */
     @Override
     public void close() {
+        closing = true;
         long stamp = lock.writeLock();
         try {
             if (key != 0) {
@@ -355,9 +380,24 @@ public final class SigningKey implements AutoCloseable {
         }
     }
 
+    /** For the tests: runs {@code body} as a native call does, holding the read lock that close() waits for. */
+    void holdingCall(Runnable body) {
+        long stamp = enter();
+        try {
+            body.run();
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** For the tests: whether close() has begun (it may still be waiting for calls in flight). */
+    boolean closeBegun() {
+        return closing;
+    }
+
     /** For the tests: how many bytes of the live key's storage are not zero. */
     int storageNonZeroBytes() {
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             return Native.keyNonZeroBytes(address());
         } finally {
@@ -368,7 +408,7 @@ public final class SigningKey implements AutoCloseable {
 
     /** For the tests: the storage's address (to recognise it in {@link #beforeFree}). */
     long storageAddress() {
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             return address();
         } finally {

@@ -210,8 +210,11 @@ final class Native
                 $ffi = FFI::cdef(self::CDEF, $path);
             } catch (FFI\Exception $e) {
                 throw new \LogicException(
-                    "unleashed/signer cannot use FFI ({$e->getMessage()}): under php-fpm, preload this package "
-                    . '(ffi.enable=preload with opcache.preload, see its README) or set ffi.enable=true',
+                    "unleashed/signer cannot use FFI ({$e->getMessage()}): PHP's default ffi.enable=preload allows "
+                    . "FFI only in the CLI and in preloaded code, and this is the '" . \PHP_SAPI . "' SAPI (php-fpm, "
+                    . 'Apache, php-cgi or the built-in server of php -S). On a web server, preload this package '
+                    . '(opcache.preload, see "Web servers" in its README); for php -S, start it with '
+                    . '`php -d ffi.enable=true -S ...`, or set ffi.enable=true in php.ini',
                     0,
                     $e,
                 );

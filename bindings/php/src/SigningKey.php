@@ -31,6 +31,8 @@ final class SigningKey
     /** `char[UNLEASHED_SIGNATURE_BUFFER_LEN]`: where the library writes each signature. */
     private readonly CData $out;
     private bool $cleared = false;
+    /** False only in a clone that __clone refused: it shares the original's storage and must not wipe it. */
+    private bool $owner = true;
     /** `size_t`: where unleashed_build_query reports the query's whole size (allocated on first use). */
     private ?CData $needed = null;
 
@@ -217,7 +219,7 @@ final class SigningKey
     public function clear(): void
     {
         // Unset only when the constructor failed before the storage existed (the C init has then cleared it).
-        if (isset($this->key)) {
+        if ($this->owner && isset($this->key)) {
             $this->ffi->unleashed_key_clear($this->key);
             $this->cleared = true;
         }
@@ -235,9 +237,13 @@ final class SigningKey
         return ['key' => '<redacted>'];
     }
 
-    /** A copy would share the storage that one of them wipes: make a second key instead. */
+    /**
+     * A copy would share the storage that one of them wipes: make a second key instead. PHP still destroys the
+     * half-made clone, so it is first marked as owning nothing, or its destructor would wipe the original's key.
+     */
     public function __clone()
     {
+        $this->owner = false;
         throw new \LogicException('a SigningKey cannot be cloned: create another from the key text');
     }
 

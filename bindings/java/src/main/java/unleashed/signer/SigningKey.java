@@ -357,8 +357,17 @@ public final class SigningKey implements AutoCloseable {
      * @throws UnleashedException if the API id or client type is not valid, or the query cannot be decoded
      */
     public Map<String, String> headers(String apiId, String clientType, String url, SignedForm form) {
+        return RequestSigner.headers(signingHeaders(apiId, clientType, url, form));
+    }
+
+    /**
+     * The three signing header values for a request to {@code url} (its query in {@code form}), as the C library
+     * gives them: the API id in lower case, the client type checked, the signature.
+     */
+    SigningHeaders signingHeaders(String apiId, String clientType, String url, SignedForm form) {
+        // TEMPORARY until unleashed_headers_for_url is merged: replaced by one native call.
         RequestSigner.validate(apiId, clientType);
-        return RequestSigner.headers(apiId, signUrl(url, form), clientType);
+        return new SigningHeaders(apiId.toLowerCase(java.util.Locale.ROOT), signUrl(url, form), clientType);
     }
 
     /**

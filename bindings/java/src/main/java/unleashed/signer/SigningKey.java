@@ -365,9 +365,20 @@ public final class SigningKey implements AutoCloseable {
      * gives them: the API id in lower case, the client type checked, the signature.
      */
     SigningHeaders signingHeaders(String apiId, String clientType, String url, SignedForm form) {
-        // TEMPORARY until unleashed_headers_for_url is merged: replaced by one native call.
-        RequestSigner.validate(apiId, clientType);
-        return new SigningHeaders(apiId.toLowerCase(java.util.Locale.ROOT), signUrl(url, form), clientType);
+        byte[] id = utf8(apiId, "apiId");
+        byte[] type = utf8(clientType, "clientType");
+        byte[] bytes = utf8(url, "url");
+        int code = form(form);
+        byte[] out = new byte[Native.HEADERS_SIZE];
+        long stamp = enter();
+        try {
+            Native.headersForUrl(address(), id, type, bytes, code, out);
+        } finally {
+            lock.unlockRead(stamp);
+            Reference.reachabilityFence(this);
+        }
+        return new SigningHeaders(Native.headerValue(out, Native.HEADERS_API_ID),
+                Native.headerValue(out, Native.HEADERS_SIGNATURE), Native.headerValue(out, Native.HEADERS_CLIENT_TYPE));
     }
 
     /**

@@ -14,12 +14,12 @@ namespace Unleashed\Signer;
  *     curl_setopt($ch, CURLOPT_RETURNTRANSFER, true);
  *     $json = curl_exec($ch);
  *
- * Redirects, followed by curl when you set CURLOPT_FOLLOWLOCATION (before or after apply()), keep the rule every
- * runtime of this project keeps (docs/http-contract.md): a hop to the same origin (scheme, host, port) is signed
- * again for its own query; a hop to any other origin, and every hop after it, carries no `api-auth-id`,
- * `api-auth-signature` or `client-type`. apply() does this with a CURLOPT_HEADERFUNCTION, which rewrites the
- * handle's headers as each redirect arrives: pass your own header function to apply(), since setting
- * CURLOPT_HEADERFUNCTION afterwards would replace it.
+ * Redirects keep the rule every runtime of this project keeps (docs/http-contract.md), whether or not you set
+ * CURLOPT_FOLLOWLOCATION, before or after apply(): a redirect to the same origin (scheme, host, port) is signed
+ * again for its own query (and followed if you asked curl to); a redirect to any other origin is refused: curl
+ * sends nothing there, and curl_exec() throws {@see RedirectRefusedException}. apply() does this with a
+ * CURLOPT_HEADERFUNCTION that acts on each redirect as it arrives: pass your own header function to apply(), since
+ * setting CURLOPT_HEADERFUNCTION afterwards would replace it.
  *
  * It borrows the key: clear the key when you are done with both.
  */
@@ -47,8 +47,9 @@ final class CurlSigner
      * `CURLOPT_HEADERFUNCTION` to the redirect guard, which calls `$headerFunction` (curl's
      * `function (CurlHandle $handle, string $line): int`) for every response header line after it.
      *
-     * After a redirect that curl did not follow, the handle's headers are those of the redirect's target (or
-     * none of the signing ones): call apply() again before you send the handle once more.
+     * It also sets CURLOPT_REDIR_PROTOCOLS to http and https (a redirect the rule allows never changes the
+     * scheme). After a same-origin redirect that curl did not follow, the handle's headers are signed for the
+     * redirect's target: call apply() again before you send the handle once more.
      *
      * @param list<string> $extraHeaders
      * @throws InvalidArgumentException when the query has a `%` not followed by two hex digits (Decoded form)
@@ -83,6 +84,8 @@ final class CurlSigner
             !curl_setopt($handle, \CURLOPT_URL, $url)
             || !curl_setopt($handle, \CURLOPT_HTTPHEADER, $signed)
             || !curl_setopt($handle, \CURLOPT_HEADERFUNCTION, $guard)
+            // Back on after a refusal by an earlier guard (a redirect the rule allows never changes the scheme).
+            || !curl_setopt($handle, \CURLOPT_REDIR_PROTOCOLS, \CURLPROTO_HTTP | \CURLPROTO_HTTPS)
         ) {
             throw new \RuntimeException('curl_setopt failed: ' . curl_error($handle));
         }

@@ -6,18 +6,23 @@ namespace Unleashed\Signer;
 
 /**
  * The CURLOPT_HEADERFUNCTION that {@see CurlSigner} installs: it sees every response of a transfer, redirects
- * included, and rewrites the handle's headers before curl sends the next hop, so that whether or not the caller
- * turns CURLOPT_FOLLOWLOCATION on (before or after apply()), the signing headers never leave the first URL's
- * origin.
+ * included, and acts before curl can send the next hop, so that whether or not the caller turns
+ * CURLOPT_FOLLOWLOCATION on (before or after apply()), the rule of docs/http-contract.md holds:
  *
- * - A 3xx response: the signing headers are taken off the handle at its status line, before curl can follow it.
- * - Its Location: when it is certainly on the first URL's origin (a relative reference, or an absolute http(s)
- *   URL of plain form with the same scheme, host and port), and every hop so far was too, the headers are put
- *   back signed for the Location's own query. Anything else stays unsigned, and so does every later hop.
- * - A final response (not 1xx, not 3xx): the handle gets the first URL's signed headers back, for a next
+ * - A 3xx response: the signing headers are taken off the handle at its status line.
+ * - Its Location, when it is certainly on the first URL's origin (a relative reference, or an absolute http(s)
+ *   URL of plain form with the same scheme, host and port): the headers are put back, signed for the Location's
+ *   own query, and curl follows it if it was asked to.
+ * - Any other Location: refused. CURLOPT_REDIR_PROTOCOLS is set to none, so that curl cannot follow it (a header
+ *   function's return value cannot stop a transfer once it has thrown), the handle gets its first URL's headers
+ *   back, and {@see RedirectRefusedException} is thrown, out of curl_exec(). Doubt counts as another origin.
+ * - The status line of the next response, in this transfer or the next one: redirect protocols back to http and
+ *   https; and a final response (not 1xx, not 3xx) puts the first URL's signed headers back for a next
  *   curl_exec() of the same handle.
  *
- * Doubt counts as another origin: the worst a misjudged same-origin redirect gets is a 403.
+ * curl tells a header function nothing about whether it will follow, so a cross-origin redirect is refused even
+ * when the caller does not follow redirects: nothing would be sent then either, but curl_exec() throws instead of
+ * returning the 3xx.
  *
  * @internal
  */
@@ -25,15 +30,15 @@ final class RedirectGuard
 {
     /** `scheme://host:port` of the URL apply() was given, or null when its form is not plain enough to compare. */
     private readonly ?string $origin;
-    private bool $onOrigin = true;
-    private bool $inRedirect = false;
+    private ?int $redirectStatus = null;
     private bool $altered = false;
+    private bool $protocolsOff = false;
 
     /**
-     * @param list<string>     $signed    the header lines for the first URL, signing headers included
-     * @param list<string>     $unsigned  the same without the three signing headers
-     * @param \Closure(string): list<string> $signFor the header lines signed for another URL on the same origin
-     * @param callable|null    $then      the caller's own header function, called for every line after this one
+     * @param list<string>                   $signed   the header lines for the first URL, signing headers included
+     * @param list<string>                   $unsigned the same without the three signing headers
+     * @param \Closure(string): list<string> $signFor  the header lines signed for another URL on the same origin
+     * @param callable|null                  $then     the caller's own header function, for every line after this
      */
     public function __construct(
         string $url,
@@ -49,23 +54,30 @@ final class RedirectGuard
     {
         if (preg_match('~^HTTP/\S+\s+(\d{3})~', $line, $m) === 1) {
             $status = (int) $m[1];
-            $this->inRedirect = $status >= 300 && $status < 400;
-            if ($this->inRedirect) {
+            if ($this->protocolsOff) {
+                curl_setopt($handle, \CURLOPT_REDIR_PROTOCOLS, \CURLPROTO_HTTP | \CURLPROTO_HTTPS);
+                $this->protocolsOff = false;
+            }
+            $this->redirectStatus = $status >= 300 && $status < 400 ? $status : null;
+            if ($this->redirectStatus !== null) {
                 $this->set($handle, $this->unsigned);
             } elseif ($status >= 200 && $this->altered) {
                 // The last hop's request is sent: the handle is set up for its first URL again.
                 $this->set($handle, $this->signed);
                 $this->altered = false;
-                $this->onOrigin = true;
             }
-        } elseif ($this->inRedirect && preg_match('~^location:(.*)$~is', $line, $m) === 1) {
+        } elseif ($this->redirectStatus !== null && preg_match('~^location:(.*)$~is', $line, $m) === 1) {
             $location = trim($m[1], " \t\r\n");
             $current = (string) curl_getinfo($handle, \CURLINFO_EFFECTIVE_URL);
-            $this->onOrigin = $this->onOrigin && $this->sameOrigin($location, $current);
-            if ($this->onOrigin) {
-                // A reference without a path or query ("", "#x") keeps the current URL's query (RFC 3986).
-                $this->set($handle, ($this->signFor)(preg_match('~^(#|$)~', $location) === 1 ? $current : $location));
+            if (!$this->sameOrigin($location, $current)) {
+                curl_setopt($handle, \CURLOPT_REDIR_PROTOCOLS, 0);
+                $this->protocolsOff = true;
+                $this->set($handle, $this->signed);
+                $this->altered = false;
+                throw new RedirectRefusedException($this->redirectStatus, $current, $location);
             }
+            // A reference without a path or query ("", "#x") keeps the current URL's query (RFC 3986).
+            $this->set($handle, ($this->signFor)(preg_match('~^(#|$)~', $location) === 1 ? $current : $location));
         }
         if ($this->then !== null) {
             return ($this->then)($handle, $line);
@@ -77,7 +89,8 @@ final class RedirectGuard
     private function set(\CurlHandle $handle, array $lines): void
     {
         if (!curl_setopt($handle, \CURLOPT_HTTPHEADER, $lines)) {
-            // Returning a short count aborts the transfer: nothing more is sent with headers we could not set.
+            curl_setopt($handle, \CURLOPT_REDIR_PROTOCOLS, 0); // no hop with headers we could not set
+            $this->protocolsOff = true;
             throw new \RuntimeException('curl_setopt(CURLOPT_HTTPHEADER) failed during a redirect');
         }
         $this->altered = true;

@@ -7,12 +7,13 @@ namespace Unleashed\Signer\Tests;
 use PHPUnit\Framework\TestCase;
 use Unleashed\Signer\CurlSigner;
 use Unleashed\Signer\RedirectGuard;
+use Unleashed\Signer\RedirectRefusedException;
 use Unleashed\Signer\SigningKey;
 
 /**
- * CurlSigner through redirects that curl follows, against two loopback origins (two `php -S` servers on two
- * ports, tests/origins/router.php), with CURLOPT_FOLLOWLOCATION set by the caller after apply(): what each hop
- * carried, as the servers logged it.
+ * CurlSigner through redirects, against two loopback origins (two `php -S` servers on two ports,
+ * tests/origins/router.php), with CURLOPT_FOLLOWLOCATION set by the caller after apply(): same-origin hops signed
+ * for their own query, cross-origin redirects refused with nothing sent, as the servers logged it.
  */
 final class RedirectTest extends TestCase
 {
@@ -88,11 +89,10 @@ final class RedirectTest extends TestCase
         return $found;
     }
 
-    /** @param array<string, string> $headers */
-    private static function assertUnsigned(array $headers): void
+    private static function assertNothingReached(string $origin): void
     {
-        foreach (['api-auth-id', 'api-auth-signature', 'client-type'] as $name) {
-            self::assertArrayNotHasKey($name, $headers, 'a signing header reached another origin');
+        foreach (self::received() as $request) {
+            self::assertNotSame($origin, $request['origin'], "$origin received {$request['target']}");
         }
     }
 
@@ -148,29 +148,76 @@ final class RedirectTest extends TestCase
     }
 
     /** @dataProvider statuses */
-    public function testACrossOriginRedirectCarriesNoSigningHeader(int $status): void
+    public function testACrossOriginRedirectIsRefusedAndNothingReachesTheOtherOrigin(int $status): void
     {
         $handle = curl_init();
         $url = self::url('home', "/to/$status/other?cross=$status");
         self::signer(self::key())->apply($handle, $url, ['X-Mine: kept']);
-        [$code, $body] = self::exec($handle);
-        self::assertSame([200, 'answered by other'], [$code, $body]);
-        $got = self::got('other', "/echo?cross=$status")['headers'];
-        self::assertUnsigned($got);
-        self::assertSame('kept', $got['x-mine']);
+        try {
+            self::exec($handle);
+            self::fail('a redirect to another origin was not refused');
+        } catch (RedirectRefusedException $e) {
+            $location = self::url('other', "/echo?cross=$status");
+            self::assertSame([$status, $url, $location], [$e->status, $e->from, $e->location]);
+            self::assertStringContainsString('docs/http-contract.md', $e->getMessage());
+        }
+        self::assertSame($status, curl_getinfo($handle, \CURLINFO_RESPONSE_CODE));
+        self::assertNothingReached('other');
         // The first hop, to the home origin, was signed.
         self::assertArrayHasKey('api-auth-signature', self::got('home', "/to/$status/other?cross=$status")['headers']);
     }
 
-    public function testAfterLeavingTheOriginNoHopIsSignedEvenOneThatComesBack(): void
+    public function testAChainThatWouldComeBackIsRefusedAtItsFirstForeignHop(): void
     {
-        // home -> other's /to/302/home -> home's /echo?back=1: a query the other origin chose, for the home origin.
+        // home -> other's /to/302/home -> home: refused before other is asked anything.
         $handle = curl_init();
         self::signer(self::key())->apply($handle, self::url('home', '/via/other/home?back=1'));
-        [$code, $body] = self::exec($handle);
-        self::assertSame([200, 'answered by home'], [$code, $body]);
-        self::assertUnsigned(self::got('other', '/to/302/home?back=1')['headers']);
-        self::assertUnsigned(self::got('home', '/echo?back=1')['headers']);
+        $this->expectException(RedirectRefusedException::class);
+        try {
+            self::exec($handle);
+        } finally {
+            self::assertNothingReached('other');
+        }
+    }
+
+    public function testWithoutFollowLocationTheCrossOriginRedirectIsRefusedToo(): void
+    {
+        // curl does not tell a header function whether it will follow: refused either way, and nothing is sent.
+        $handle = curl_init();
+        self::signer(self::key())->apply($handle, self::url('home', '/to/302/other?nofollow=1'));
+        $this->expectException(RedirectRefusedException::class);
+        try {
+            self::exec($handle, [\CURLOPT_FOLLOWLOCATION => false]);
+        } finally {
+            self::assertNothingReached('other');
+        }
+    }
+
+    public function testAfterARefusalTheHandleIsSignedAndFollowsSameOriginRedirectsAgain(): void
+    {
+        $key = self::key();
+        $handle = curl_init();
+        self::signer($key)->apply($handle, self::url('home', '/to/307/other?again=1'));
+        try {
+            self::exec($handle);
+            self::fail('not refused');
+        } catch (RedirectRefusedException) {
+        }
+        // The same handle sent again: its first request carries its own signature again.
+        file_put_contents(self::$log, '');
+        try {
+            self::exec($handle);
+            self::fail('not refused the second time');
+        } catch (RedirectRefusedException) {
+        }
+        $got = self::got('home', '/to/307/other?again=1')['headers'];
+        self::assertSame($key->signUrl('?again=1'), $got['api-auth-signature']);
+        // Another URL on it, with a same-origin redirect: redirect protocols are back, so curl follows.
+        self::signer($key)->apply($handle, self::url('home', '/to/308/home?after=1'));
+        self::assertSame([200, 'answered by home'], self::exec($handle));
+        $got = self::got('home', '/echo?after=1')['headers'];
+        self::assertSame($key->signUrl('?after=1'), $got['api-auth-signature']);
+        self::assertNothingReached('other');
     }
 
     public function testRelativeAndAbsoluteSameOriginLocationsAreSigned(): void
@@ -185,50 +232,21 @@ final class RedirectTest extends TestCase
         self::assertSame($key->signUrl('?abs=1'), self::got('home', '/echo?abs=1')['headers']['api-auth-signature']);
     }
 
-    public function testWithoutFollowLocationTheRedirectIsReturnedAndNothingReachesTheOtherOrigin(): void
-    {
-        $handle = curl_init();
-        self::signer(self::key())->apply($handle, self::url('home', '/to/302/other?nofollow=1'));
-        [$code] = self::exec($handle, [\CURLOPT_FOLLOWLOCATION => false]);
-        self::assertSame(302, $code);
-        self::assertSame(self::url('other', '/echo?nofollow=1'), curl_getinfo($handle, \CURLINFO_REDIRECT_URL));
-        foreach (self::received() as $request) {
-            self::assertNotSame('/echo?nofollow=1', $request['target']);
-        }
-    }
-
-    public function testTheHandleSentAgainIsSignedForItsOwnUrlAgain(): void
-    {
-        $key = self::key();
-        $handle = curl_init();
-        self::signer($key)->apply($handle, self::url('home', '/to/307/other?again=1'));
-        self::exec($handle);
-        file_put_contents(self::$log, '');
-        self::exec($handle);
-        self::assertSame(
-            $key->signUrl('?again=1'),
-            self::got('home', '/to/307/other?again=1')['headers']['api-auth-signature'] ?? null,
-            'the second curl_exec() went out without the first URL\'s signature',
-        );
-        self::assertUnsigned(self::got('other', '/echo?again=1')['headers']);
-    }
-
     public function testTheCallersHeaderFunctionSeesEveryLine(): void
     {
         $lines = [];
         $handle = curl_init();
         self::signer(self::key())->apply(
             $handle,
-            self::url('home', '/to/302/other?mine=1'),
+            self::url('home', '/to/302/home?mine=1'),
             [],
             function (\CurlHandle $h, string $line) use (&$lines): int {
                 $lines[] = rtrim($line);
                 return \strlen($line);
             },
         );
-        self::exec($handle);
-        self::assertContains('Location: ' . self::url('other', '/echo?mine=1'), $lines);
-        self::assertUnsigned(self::got('other', '/echo?mine=1')['headers']);
+        self::assertSame([200, 'answered by home'], self::exec($handle));
+        self::assertContains('Location: ' . self::url('home', '/echo?mine=1'), $lines);
     }
 
     public function testTheCallersAcceptIsSentOnceAndTheirSigningHeadersAreNot(): void

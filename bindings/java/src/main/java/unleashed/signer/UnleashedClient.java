@@ -26,16 +26,17 @@ import java.util.concurrent.CompletableFuture;
  * <p>{@link #send} and {@link #sendAsync} take the same arguments as {@link HttpClient}'s. Each request is signed
  * for its own URI's query ({@code api-auth-id}, {@code api-auth-signature}, {@code client-type}, replacing any
  * already on it); {@code Accept} and {@code Content-Type} become {@code application/json} only where the request
- * has none. A redirect (301, 302, 303, 307, 308) is followed here, at most {@value #MAX_REDIRECTS} times:
+ * has none. A redirect (301, 302, 303, 307, 308) is followed here, at most {@value #MAX_REDIRECTS} times, unless
+ * the client was made with {@link HttpClient.Redirect#NEVER}:
  * <ul>
  *   <li>to the same origin (scheme, host and port) as the request you made: signed again, for the new URI's
  *       query;</li>
- *   <li>to any other origin: sent without the three signing headers, and no later hop is signed, even one that
- *       comes back.</li>
+ *   <li>to any other origin: refused. Nothing is sent there, and {@code send} throws (and {@code sendAsync}
+ *       completes with) {@link RedirectRefusedException}.</li>
  * </ul>
- * 303, and 301 or 302 after a POST, continue as GET without a body; 307 and 308 keep the method and body; an
- * {@code https} URI never redirects to {@code http} (as {@link HttpClient.Redirect#NORMAL}). The response
- * returned is the last one, and {@link HttpResponse#previousResponse()} is empty.
+ * 303, and 301 or 302 after a POST, continue as GET without a body; 307 and 308 keep the method and body. The
+ * response returned is the last one, and {@link HttpResponse#previousResponse()} is empty. With
+ * {@code Redirect.NEVER}, every 3xx response is returned as it is.
  *
  * <p>The {@code HttpClient} given must not follow redirects itself ({@link HttpClient.Redirect#NEVER}, the
  * default of {@link HttpClient#newHttpClient()}): it would copy the signing headers to another origin before this
@@ -47,15 +48,30 @@ public final class UnleashedClient {
 
     private final HttpClient client;
     private final RequestSigner signer;
+    private final boolean follow;
 
     /**
-     * Sends through {@code client}, which must be built with {@code followRedirects(Redirect.NEVER)}.
+     * Sends through {@code client}, which must be built with {@code followRedirects(Redirect.NEVER)}, and follows
+     * redirects by the rule above.
      *
      * @throws IllegalArgumentException if {@code client} follows redirects
      */
     public UnleashedClient(HttpClient client, RequestSigner signer) {
+        this(client, signer, HttpClient.Redirect.NORMAL);
+    }
+
+    /**
+     * Sends through {@code client}, which must be built with {@code followRedirects(Redirect.NEVER)}, following
+     * redirects by the rule above unless {@code followRedirects} is {@link HttpClient.Redirect#NEVER}
+     * ({@code NORMAL} and {@code ALWAYS} are the same here: a redirect the rule allows never changes the scheme).
+     *
+     * @throws IllegalArgumentException if {@code client} follows redirects
+     */
+    public UnleashedClient(HttpClient client, RequestSigner signer, HttpClient.Redirect followRedirects) {
         this.client = Objects.requireNonNull(client, "client must not be null");
         this.signer = Objects.requireNonNull(signer, "signer must not be null");
+        this.follow = Objects.requireNonNull(followRedirects, "followRedirects must not be null")
+                != HttpClient.Redirect.NEVER;
         if (client.followRedirects() != HttpClient.Redirect.NEVER) {
             throw new IllegalArgumentException("this HttpClient follows redirects (" + client.followRedirects()
                     + ") and would copy the signing headers to another origin: build it with"
@@ -63,7 +79,10 @@ public final class UnleashedClient {
         }
     }
 
-    /** Sends through a new {@link HttpClient#newHttpClient()} (which never follows redirects itself). */
+    /**
+     * Sends through a new {@link HttpClient#newHttpClient()} (which never follows redirects itself), following
+     * redirects by the rule above.
+     */
     public UnleashedClient(RequestSigner signer) {
         this(HttpClient.newHttpClient(), signer);
     }
@@ -76,6 +95,7 @@ public final class UnleashedClient {
     /**
      * Signs and sends {@code request}, following redirects by the rule above, and returns the last response.
      *
+     * @throws RedirectRefusedException for a redirect to another origin, which was not sent
      * @throws IOException as {@link HttpClient#send}, and after {@value #MAX_REDIRECTS} redirects
      * @throws UnleashedException if a query to be signed has a malformed {@code %} escape (DECODED form)
      * @throws IllegalStateException if the key is closed
@@ -85,7 +105,7 @@ public final class UnleashedClient {
         Objects.requireNonNull(handler, "handler must not be null");
         Hop hop = Hop.first(this, request);
         while (true) {
-            HttpResponse<T> response = client.send(hop.request, hop.handler(handler));
+            HttpResponse<T> response = client.send(hop.request, hop.handler(this, handler));
             Optional<Hop> next = hop.next(this, response);
             if (next.isEmpty()) {
                 return response;
@@ -118,7 +138,7 @@ public final class UnleashedClient {
 
     private <T> CompletableFuture<HttpResponse<T>> sendFrom(Hop hop, HttpResponse.BodyHandler<T> handler,
             HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
-        return client.sendAsync(hop.request, hop.handler(handler), pushPromiseHandler).thenCompose(response -> {
+        return client.sendAsync(hop.request, hop.handler(this, handler), pushPromiseHandler).thenCompose(response -> {
             Optional<Hop> next;
             try {
                 next = hop.next(this, response);
@@ -149,30 +169,27 @@ public final class UnleashedClient {
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
     }
 
-    /** One request of a chain of redirects: what is sent, and whether the chain is still on its first origin. */
+    /** One request of a chain of redirects: what is sent, and the origin every hop must stay on. */
     private static final class Hop {
         final HttpRequest request;
         final URI origin;
-        final boolean onOrigin;
         final int redirects;
 
-        private Hop(HttpRequest request, URI origin, boolean onOrigin, int redirects) {
+        private Hop(HttpRequest request, URI origin, int redirects) {
             this.request = request;
             this.origin = origin;
-            this.onOrigin = onOrigin;
             this.redirects = redirects;
         }
 
         static Hop first(UnleashedClient owner, HttpRequest request) {
             Objects.requireNonNull(request, "request must not be null");
             URI wire = RequestSigner.wireUri(request.uri());
-            return new Hop(owner.prepare(request, wire, request.method(), request.bodyPublisher(), true), wire, true,
-                    0);
+            return new Hop(owner.prepare(request, wire, request.method(), request.bodyPublisher()), wire, 0);
         }
 
         /** A handler that discards the body of a redirect this chain will follow, and hands others on. */
-        <T> HttpResponse.BodyHandler<T> handler(HttpResponse.BodyHandler<T> handler) {
-            return info -> followable(info.statusCode(), info.headers()) && redirects < MAX_REDIRECTS
+        <T> HttpResponse.BodyHandler<T> handler(UnleashedClient owner, HttpResponse.BodyHandler<T> handler) {
+            return info -> owner.follow && followable(info.statusCode(), info.headers())
                     ? HttpResponse.BodySubscribers.replacing(null)
                     : handler.apply(info);
         }
@@ -185,12 +202,8 @@ public final class UnleashedClient {
         /** The next hop for {@code response}, or empty when it is the answer. */
         Optional<Hop> next(UnleashedClient owner, HttpResponse<?> response) throws IOException {
             int status = response.statusCode();
-            if (!followable(status, response.headers())) {
+            if (!owner.follow || !followable(status, response.headers())) {
                 return Optional.empty();
-            }
-            if (redirects >= MAX_REDIRECTS) {
-                throw new IOException("too many redirects: " + MAX_REDIRECTS + " followed, the last to "
-                        + request.uri());
             }
             URI target;
             try {
@@ -199,9 +212,12 @@ public final class UnleashedClient {
             } catch (IllegalArgumentException e) {
                 throw new IOException("the redirect's Location is not a URI: " + e.getMessage(), e);
             }
-            if ("https".equalsIgnoreCase(request.uri().getScheme())
-                    && !"https".equalsIgnoreCase(target.getScheme())) {
-                return Optional.empty(); // as Redirect.NORMAL: never from https to anything else
+            if (!sameOrigin(origin, target)) {
+                throw new RedirectRefusedException(status, request.uri(), target);
+            }
+            if (redirects >= MAX_REDIRECTS) {
+                throw new IOException("too many redirects: " + MAX_REDIRECTS + " followed, the last to "
+                        + request.uri());
             }
             String method = request.method();
             Optional<HttpRequest.BodyPublisher> body = request.bodyPublisher();
@@ -209,27 +225,23 @@ public final class UnleashedClient {
                 method = "GET";
                 body = Optional.empty();
             }
-            boolean stillOnOrigin = onOrigin && sameOrigin(origin, target);
-            return Optional.of(new Hop(owner.prepare(request, target, method, body, stillOnOrigin), origin,
-                    stillOnOrigin, redirects + 1));
+            return Optional.of(new Hop(owner.prepare(request, target, method, body), origin, redirects + 1));
         }
     }
 
     /**
-     * {@code request} for {@code uri}: its own headers without the signing three, which are added, signed for
-     * {@code uri}, only when {@code sign}; {@code Accept} and {@code Content-Type} defaulted where absent.
+     * {@code request} for {@code uri} (on the first request's origin): its own headers without the signing three,
+     * which are added, signed for {@code uri}; {@code Accept} and {@code Content-Type} defaulted where absent.
      */
     private HttpRequest prepare(HttpRequest request, URI uri, String method,
-            Optional<HttpRequest.BodyPublisher> body, boolean sign) {
+            Optional<HttpRequest.BodyPublisher> body) {
         // Signed first, so that a malformed query fails before anything is built.
-        SigningHeaders signing = sign ? signer.signingHeaders(uri) : null;
+        SigningHeaders signing = signer.signingHeaders(uri);
         HttpRequest.Builder builder = HttpRequest
                 .newBuilder(request, (name, value) -> !RequestSigner.isSigningHeader(name))
                 .uri(uri)
                 .method(method, body.orElse(HttpRequest.BodyPublishers.noBody()));
-        if (signing != null) {
-            signing.forEach(builder::setHeader);
-        }
+        signing.forEach(builder::setHeader);
         HttpHeaders headers = request.headers();
         for (String name : new String[] {RequestSigner.ACCEPT, RequestSigner.CONTENT_TYPE}) {
             if (headers.firstValue(name).isEmpty()) {

@@ -2,7 +2,6 @@ package unleashed.signer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * UnleashedClient's redirects, against two loopback origins served by the JDK's own HttpServer (two ports, so two
- * origins): what each hop carried, as the servers recorded it.
+ * origins): same-origin hops signed for their own query, cross-origin redirects refused with nothing sent, as
+ * the servers recorded it. Nothing in this class may send a request to "other".
  */
 class RedirectTest {
     private static final TestData.E2e E2E = TestData.e2e();
@@ -37,6 +38,10 @@ class RedirectTest {
     private static HttpServer other;
     /** The request headers each server received, by path and query ("/echo?page=2"), lower-case names. */
     private static final Map<String, Map<String, List<String>>> RECEIVED = new ConcurrentHashMap<>();
+    /** The first request each server received for a path and query, redirects included. */
+    private static final Map<String, Map<String, List<String>>> RECEIVED_FIRST = new ConcurrentHashMap<>();
+    /** Every request the "other" origin received: none, whatever the test. */
+    private static final List<String> REACHED_OTHER = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final Map<String, String> METHODS = new ConcurrentHashMap<>();
     private static final Map<String, String> BODIES = new ConcurrentHashMap<>();
 
@@ -61,6 +66,12 @@ class RedirectTest {
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
         byte[] body = exchange.getRequestBody().readAllBytes();
         String[] parts = path.split("/");
+        Map<String, List<String>> headers = new java.util.TreeMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+        RECEIVED_FIRST.putIfAbsent(name + path + query, headers);
+        if (name.equals("other")) {
+            REACHED_OTHER.add(exchange.getRequestMethod() + " " + path + query);
+        }
         if (path.startsWith("/to/")) {
             HttpServer target = parts[3].equals("home") ? home : other;
             exchange.getResponseHeaders().add("Location", base(target) + "/echo" + query);
@@ -72,8 +83,6 @@ class RedirectTest {
             exchange.getResponseHeaders().add("Location", "/loop");
             exchange.sendResponseHeaders(302, -1);
         } else {
-            Map<String, List<String>> headers = new java.util.TreeMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
             RECEIVED.put(name + path + query, headers);
             METHODS.put(name + path + query, exchange.getRequestMethod());
             BODIES.put(name + path + query, new String(body, UTF_8));
@@ -94,6 +103,10 @@ class RedirectTest {
     static void stop() {
         home.stop(0);
         other.stop(0);
+    }
+
+    private static void assertNothingReachedTheOtherOrigin() {
+        assertEquals(List.of(), REACHED_OTHER, "the other origin received requests");
     }
 
     private static boolean signed(Map<String, List<String>> headers) {
@@ -123,49 +136,68 @@ class RedirectTest {
 
     @ParameterizedTest
     @ValueSource(ints = {301, 302, 303, 307, 308})
-    void aCrossOriginRedirectCarriesNoSigningHeader(int status) throws Exception {
+    void aCrossOriginRedirectIsRefusedAndNothingReachesTheOtherOrigin(int status) throws Exception {
         try (SigningKey key = new SigningKey(E2E.key())) {
             UnleashedClient client = new UnleashedClient(new RequestSigner(key, E2E.apiId(), E2E.clientType()));
-            String query = "cross=" + status;
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                    base(home).resolve("/to/" + status + "/other?" + query)).header("X-Mine", "kept").build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals("answered by other", response.body());
-            Map<String, List<String>> got = RECEIVED.get("other/echo?" + query);
-            assertFalse(signed(got), "the other origin received " + got);
-            assertEquals(List.of("kept"), got.get("x-mine"));
+            URI start = base(home).resolve("/to/" + status + "/other?cross=" + status);
+            RedirectRefusedException e = assertThrows(RedirectRefusedException.class, () -> client.send(
+                    HttpRequest.newBuilder(start).build(), HttpResponse.BodyHandlers.ofString()));
+            assertEquals(status, e.status());
+            assertEquals(start, e.from());
+            assertEquals(base(other).resolve("/echo?cross=" + status), e.location());
+            assertTrue(e.getMessage().contains("docs/http-contract.md"), e.getMessage());
+            assertNothingReachedTheOtherOrigin();
+            assertTrue(signed(RECEIVED_FIRST.get("home/to/" + status + "/other?cross=" + status)));
         }
     }
 
     @Test
-    void aRequestAlreadySignedByRequestSignerLosesItsSigningHeadersAtTheOtherOrigin() throws Exception {
+    void aRequestAlreadySignedByRequestSignerIsRefusedTooNotForwarded() throws Exception {
         try (SigningKey key = new SigningKey(E2E.key())) {
             RequestSigner signer = new RequestSigner(key, E2E.apiId(), E2E.clientType());
             HttpRequest request = signer.newRequest(base(home).resolve("/to/302/other?presigned=1")).build();
             assertTrue(signed(lower(request.headers())));
-            new UnleashedClient(signer).send(request, HttpResponse.BodyHandlers.discarding());
-            assertFalse(signed(RECEIVED.get("other/echo?presigned=1")));
+            assertThrows(RedirectRefusedException.class,
+                    () -> new UnleashedClient(signer).send(request, HttpResponse.BodyHandlers.discarding()));
+            assertNothingReachedTheOtherOrigin();
         }
     }
 
     @Test
-    void afterLeavingTheOriginNoHopIsSignedEvenOneThatComesBack() throws Exception {
-        // home -> other (/to/302/home there) -> back home: the query home receives was chosen by the other origin.
+    void withRedirectNeverEveryRedirectIsReturnedAsItIs() throws Exception {
+        try (SigningKey key = new SigningKey(E2E.key())) {
+            UnleashedClient client = new UnleashedClient(HttpClient.newHttpClient(),
+                    new RequestSigner(key, E2E.apiId(), E2E.clientType()), HttpClient.Redirect.NEVER);
+            for (String where : List.of("home", "other")) {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        base(home).resolve("/to/307/" + where + "?never=1")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(307, response.statusCode());
+                assertEquals(base(where.equals("home") ? home : other).resolve("/echo?never=1").toString(),
+                        response.headers().firstValue("Location").orElseThrow());
+            }
+            assertNull(RECEIVED.get("home/echo?never=1"));
+            assertNothingReachedTheOtherOrigin();
+        }
+    }
+
+    @Test
+    void aChainThatWouldComeBackIsRefusedAtItsFirstForeignHop() throws Exception {
+        // home -> other's /to/302/home -> home: refused before the other origin is asked anything.
         try (SigningKey key = new SigningKey(E2E.key())) {
             UnleashedClient client = new UnleashedClient(new RequestSigner(key, E2E.apiId(), E2E.clientType()));
-            URI start = base(home).resolve("/x");
             HttpServer otherServer = other;
-            HttpRequest request = HttpRequest.newBuilder(start).build();
-            // The first hop goes to the other origin's /to/302/home, which sends it back home.
             home.createContext("/x", exchange -> {
                 exchange.getResponseHeaders().add("Location", base(otherServer) + "/to/302/home?back=1");
                 exchange.sendResponseHeaders(302, -1);
                 exchange.close();
             });
             try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                assertEquals("answered by home", response.body());
-                assertFalse(signed(RECEIVED.get("home/echo?back=1")), "signed a query the other origin chose");
+                assertThrows(RedirectRefusedException.class, () -> client.send(
+                        HttpRequest.newBuilder(base(home).resolve("/x")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+                assertNothingReachedTheOtherOrigin();
+                assertNull(RECEIVED.get("home/echo?back=1"));
             } finally {
                 home.removeContext("/x");
             }
@@ -206,11 +238,11 @@ class RedirectTest {
                     .get(30, TimeUnit.SECONDS);
             assertEquals("answered by home", same.body());
             assertEquals(List.of(key.signUrl("?async=1")), RECEIVED.get("home/echo?async=1").get("api-auth-signature"));
-            HttpResponse<String> cross = client.sendAsync(HttpRequest.newBuilder(
-                    base(home).resolve("/to/307/other?async=2")).build(), HttpResponse.BodyHandlers.ofString())
-                    .get(30, TimeUnit.SECONDS);
-            assertEquals("answered by other", cross.body());
-            assertFalse(signed(RECEIVED.get("other/echo?async=2")));
+            ExecutionException cross = assertThrows(ExecutionException.class, () -> client.sendAsync(
+                    HttpRequest.newBuilder(base(home).resolve("/to/307/other?async=2")).build(),
+                    HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS));
+            assertTrue(cross.getCause() instanceof RedirectRefusedException, String.valueOf(cross.getCause()));
+            assertNothingReachedTheOtherOrigin();
         }
     }
 
@@ -233,15 +265,28 @@ class RedirectTest {
         // The behaviour RequestSigner's docs warn of, shown: not a property of this library, but of HttpClient.
         try (SigningKey key = new SigningKey(E2E.key())) {
             RequestSigner signer = new RequestSigner(key, E2E.apiId(), E2E.clientType());
-            HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-            following.send(signer.newRequest(base(home).resolve("/to/302/other?jdk=1")).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            assertTrue(signed(RECEIVED.get("other/echo?jdk=1")));
-            HttpClient never = HttpClient.newHttpClient();
-            HttpResponse<Void> stopped = never.send(signer.newRequest(base(home).resolve("/to/302/other?jdk=2"))
-                    .build(), HttpResponse.BodyHandlers.discarding());
-            assertEquals(302, stopped.statusCode());
-            assertNull(RECEIVED.get("other/echo?jdk=2"));
+            // To a third origin of its own, so that "other" stays untouched for the tests that check it.
+            HttpServer third = server("third");
+            try {
+                home.createContext("/to-third", exchange -> {
+                    exchange.getResponseHeaders().add("Location", base(third) + "/echo?jdk=1");
+                    exchange.sendResponseHeaders(302, -1);
+                    exchange.close();
+                });
+                HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+                following.send(signer.newRequest(base(home).resolve("/to-third")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertTrue(signed(RECEIVED.get("third/echo?jdk=1")));
+                RECEIVED.remove("third/echo?jdk=1");
+                HttpResponse<Void> stopped = HttpClient.newHttpClient().send(
+                        signer.newRequest(base(home).resolve("/to-third")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertEquals(302, stopped.statusCode());
+                assertNull(RECEIVED.get("third/echo?jdk=1"));
+            } finally {
+                home.removeContext("/to-third");
+                third.stop(0);
+            }
         }
     }
 

@@ -348,9 +348,10 @@ public final class SigningKey implements AutoCloseable {
     }
 
     /**
-     * The headers every Unleashed request carries, in this order: {@code api-auth-id}, {@code api-auth-signature}
-     * (of {@code url}'s query, as {@link #signUrl(String, SignedForm)}), {@code client-type}, {@code Accept} and
-     * {@code Content-Type} (both {@code application/json}).
+     * The headers every Unleashed request carries, in this order: {@code api-auth-id} (the API id in lower case),
+     * {@code api-auth-signature} (of {@code url}'s query, as {@link #signUrl(String, SignedForm)}),
+     * {@code client-type}, {@code Accept} and {@code Content-Type} (both {@code application/json}); the first three
+     * exactly as the C library's {@code unleashed_headers_for_url} gives them.
      *
      * @param apiId the API id, a 36-character GUID
      * @param clientType {@code partner_or_account/app_name}, for example {@code acme/orderautomation}

@@ -36,7 +36,8 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  * 303, and 301 or 302 after a POST, continue as GET without a body; 307 and 308 keep the method and body. The
  * response returned is the last one, and {@link HttpResponse#previousResponse()} is empty. With
- * {@code Redirect.NEVER}, every 3xx response is returned as it is.
+ * {@code Redirect.NEVER}, a same-origin redirect is returned as it is, and one to another origin is refused all
+ * the same, as in every runtime of this project.
  *
  * <p>The {@code HttpClient} given must not follow redirects itself ({@link HttpClient.Redirect#NEVER}, the
  * default of {@link HttpClient#newHttpClient()}): it would copy the signing headers to another origin before this
@@ -62,8 +63,9 @@ public final class UnleashedClient {
 
     /**
      * Sends through {@code client}, which must be built with {@code followRedirects(Redirect.NEVER)}, following
-     * redirects by the rule above unless {@code followRedirects} is {@link HttpClient.Redirect#NEVER}
-     * ({@code NORMAL} and {@code ALWAYS} are the same here: a redirect the rule allows never changes the scheme).
+     * redirects by the rule above unless {@code followRedirects} is {@link HttpClient.Redirect#NEVER} (then a
+     * same-origin redirect is returned as it is, and one to another origin still refused). {@code NORMAL} and
+     * {@code ALWAYS} are the same here: a redirect the rule allows never changes the scheme.
      *
      * @throws IllegalArgumentException if {@code client} follows redirects
      */
@@ -187,11 +189,26 @@ public final class UnleashedClient {
             return new Hop(owner.prepare(request, wire, request.method(), request.bodyPublisher()), wire, 0);
         }
 
-        /** A handler that discards the body of a redirect this chain will follow, and hands others on. */
+        /** A handler that discards the body of a redirect this chain follows or refuses, and hands others on. */
         <T> HttpResponse.BodyHandler<T> handler(UnleashedClient owner, HttpResponse.BodyHandler<T> handler) {
-            return info -> owner.follow && followable(info.statusCode(), info.headers())
+            return info -> followable(info.statusCode(), info.headers()) && (owner.follow || refused(info.headers()))
                     ? HttpResponse.BodySubscribers.replacing(null)
                     : handler.apply(info);
+        }
+
+        /** Whether the redirect's Location is a URI on another origin. */
+        private boolean refused(HttpHeaders headers) {
+            URI target = target(headers);
+            return target != null && !sameOrigin(origin, target);
+        }
+
+        /** The redirect's Location resolved against this hop, in the form HttpClient sends; null if not a URI. */
+        private URI target(HttpHeaders headers) {
+            try {
+                return RequestSigner.wireUri(request.uri().resolve(headers.firstValue("Location").orElseThrow()));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
         }
 
         private static boolean followable(int status, HttpHeaders headers) {
@@ -202,18 +219,22 @@ public final class UnleashedClient {
         /** The next hop for {@code response}, or empty when it is the answer. */
         Optional<Hop> next(UnleashedClient owner, HttpResponse<?> response) throws IOException {
             int status = response.statusCode();
-            if (!owner.follow || !followable(status, response.headers())) {
+            if (!followable(status, response.headers())) {
                 return Optional.empty();
             }
-            URI target;
-            try {
-                target = RequestSigner.wireUri(request.uri().resolve(response.headers().firstValue("Location")
-                        .orElseThrow()));
-            } catch (IllegalArgumentException e) {
-                throw new IOException("the redirect's Location is not a URI: " + e.getMessage(), e);
+            URI target = target(response.headers());
+            if (target == null) {
+                if (!owner.follow) {
+                    return Optional.empty();
+                }
+                throw new IOException("the redirect's Location is not a URI: "
+                        + response.headers().firstValue("Location").orElseThrow());
             }
             if (!sameOrigin(origin, target)) {
                 throw new RedirectRefusedException(status, request.uri(), target);
+            }
+            if (!owner.follow) {
+                return Optional.empty();
             }
             if (redirects >= MAX_REDIRECTS) {
                 throw new IOException("too many redirects: " + MAX_REDIRECTS + " followed, the last to "

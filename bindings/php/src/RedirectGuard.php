@@ -20,9 +20,8 @@ namespace Unleashed\Signer;
  *   https; and a final response (not 1xx, not 3xx) puts the first URL's signed headers back for a next
  *   curl_exec() of the same handle.
  *
- * curl tells a header function nothing about whether it will follow, so a cross-origin redirect is refused even
- * when the caller does not follow redirects: nothing would be sent then either, but curl_exec() throws instead of
- * returning the 3xx.
+ * A cross-origin redirect is refused whether or not the caller follows redirects, as in every runtime (curl tells
+ * a header function nothing about whether it will follow, so it could not be otherwise).
  *
  * @internal
  */

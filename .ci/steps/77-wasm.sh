@@ -39,8 +39,9 @@ export UNLEASHED_DENO="$work/deno/node_modules/@deno/linux-x64-glibc/deno"
         package/lib/web/generated/wasm.js; do
         grep -qx "$file" <<<"$contents" || { echo "the tarball lacks $file" >&2; exit 1; }
     done
-    bash scripts/test-packed.sh "$tarball"
+    UNLEASHED_TEST_BACKENDS="native wasm" bash scripts/test-packed.sh "$tarball"
 )
 
+cargo fmt --manifest-path wasm/Cargo.toml --check
 python3 residue/scan_wasm.py bindings/node --check --markdown "$CARGO_TARGET_DIR/residue-wasm.md"
 echo "-- wasm checks passed in $((SECONDS - start)) s"

@@ -3,10 +3,10 @@
 and anywhere in the Node process.
 
 For each key of scan.py (KEYS) and each path, residue/node/wasm_driver.cjs runs the installed package forced to
-wasm, disposes of the key, writes the module's linear memory to a file and waits. This script counts the pieces of
-16 bytes or more of every key-derived secret (scan.py's secrets_of: key text, decoded and hashed key, ipad/opad
-blocks, inner and outer chaining values in every layout) in that dump, then in every writable mapping of the live
-Node process (/proc/PID/mem, which holds the linear memory too). The needles are computed here, never in the
+wasm, disposes of the key and waits. This script counts the pieces of 16 bytes or more of every key-derived secret
+(scan.py's secrets_of: key text, decoded and hashed key, ipad/opad blocks, inner and outer chaining values in every
+layout) in every writable mapping of the live Node process (/proc/PID/mem, which holds the linear memory too), then
+has the driver write the module's linear memory to a file and counts them there. The needles are computed here, never in the
 scanned process. A control run keeps the key alive: it must be found in both, or the scan is blind.
 
 Node's own writable memory holds public tables that match 16 bytes or more of scan.py's text-86 key, which spells
@@ -70,11 +70,18 @@ def run_one(
         if line != b"ready\n":
             raise RuntimeError(f"driver {path} {key_name}: said {line!r}, exit {child.wait(30)}")
         public = baseline or {}
-        memory = [(0, dump.read_bytes())]
-        in_memory = {name: len(matched(memory, secret) - public.get(name, set())) for name, secret in secrets.items()}
+        # The process first, while the driver only waits; its memory dump is written afterwards.
         regions = scan.writable_regions(child.pid)
         matches = {name: matched(regions, secret) for name, secret in secrets.items()}
         in_process = {name: len(found - public.get(name, set())) for name, found in matches.items()}
+        del regions
+        child.stdin.write(b"d")
+        child.stdin.flush()
+        line = child.stdout.readline()
+        if line != b"dumped\n":
+            raise RuntimeError(f"driver {path} {key_name}: said {line!r}, exit {child.wait(30)}")
+        memory = [(0, dump.read_bytes())]
+        in_memory = {name: len(matched(memory, secret) - public.get(name, set())) for name, secret in secrets.items()}
         child.stdin.write(b"x")
         child.stdin.close()
         if child.wait(30) != 0:

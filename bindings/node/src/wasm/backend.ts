@@ -6,6 +6,12 @@
 // (`unleashed_key_size()` bytes each, 8-aligned), then a scratch area that each call fills from its start with its
 // inputs and outputs. Inputs are encoded straight into linear memory (`encodeInto`), so no JavaScript copy of a
 // key is made; the scratch bytes of a key are zeroed right after `unleashed_key_init` returns.
+//
+// The module's stack is in linear memory too, below `__stack_pointer`'s starting value, and a function may leave a
+// key-derived value in its frame (residue/scan_wasm.py found HMAC's inner chaining value there after `sign_url`).
+// Nothing in the module can wipe its own callers' frames, so every call that used a key is followed by zeroing
+// the top STACK_SCRUB bytes of that stack: 4 times the most any call used (1,008 bytes, measured over every call
+// with long inputs).
 
 import type { Bytes, Native, NativeKey } from '../native.js';
 
@@ -13,6 +19,7 @@ import type { Bytes, Native, NativeKey } from '../native.js';
 interface Exports {
     memory: WebAssembly.Memory;
     __heap_base: WebAssembly.Global;
+    __stack_pointer: WebAssembly.Global;
     unleashed_key_size(): number;
     unleashed_key_init(key: number, secret: number, len: number, format: number): number;
     unleashed_key_clear(key: number): void;
@@ -46,6 +53,7 @@ const SIGNATURE_BUFFER = 45; // UNLEASHED_SIGNATURE_BUFFER_LEN
 const HEADERS_SIZE = 147; // sizeof(unleashed_headers): values at offsets 0, 37 and 82
 const PARAM_SIZE = 16; // sizeof(unleashed_param) on wasm32: four 32-bit fields
 const PAGE = 65536;
+const STACK_SCRUB = 4096;
 const OK = 0;
 
 const align8 = (n: number): number => (n + 7) & ~7;
@@ -57,12 +65,19 @@ export function wasmBackend(instance: WebAssembly.Instance): Native & { readonly
     const keySize = x.unleashed_key_size();
     const encoder = new TextEncoder();
     const decoder = new TextDecoder();
+    /** Where the module's stack starts (it grows down), read before any call moves it. */
+    const stackTop = x.__stack_pointer.value as number;
+    /** Zeroes what the last call left on the module's stack; returns `result`, for `return scrubbed(call())`. */
+    function scrubbed<T>(result: T): T {
+        new Uint8Array(memory.buffer, stackTop - STACK_SCRUB, STACK_SCRUB).fill(0);
+        return result;
+    }
     /** The end of the key slots: the scratch area starts here. */
     let top = align8(x.__heap_base.value as number);
     const freeSlots: number[] = [];
     // The backstop for keys never disposed, as the glue's finaliser: wipe the slot, then reuse it.
     const slots = new FinalizationRegistry<number>((offset) => {
-        x.unleashed_key_clear(offset);
+        scrubbed(x.unleashed_key_clear(offset));
         freeSlots.push(offset);
     });
 
@@ -121,7 +136,7 @@ export function wasmBackend(instance: WebAssembly.Instance): Native & { readonly
         const s = new Scratch();
         const [ptr, len] = s.put(input);
         const out = s.reserve(SIGNATURE_BUFFER);
-        const status = fn(slotOf(key), ptr, len, form, out, SIGNATURE_BUFFER);
+        const status = scrubbed(fn(slotOf(key), ptr, len, form, out, SIGNATURE_BUFFER));
         return status === OK ? ascii(out, 44) : status;
     }
 
@@ -144,13 +159,13 @@ export function wasmBackend(instance: WebAssembly.Instance): Native & { readonly
             const s = new Scratch();
             try {
                 const [ptr, len] = s.put(secret);
-                return x.unleashed_key_init(slotOf(key), ptr, len, format);
+                return scrubbed(x.unleashed_key_init(slotOf(key), ptr, len, format));
             } finally {
                 s.wipe();
             }
         },
         keyClear(key) {
-            x.unleashed_key_clear(slotOf(key));
+            scrubbed(x.unleashed_key_clear(slotOf(key)));
         },
         keyIsZero(key) {
             return new Uint8Array(memory.buffer, slotOf(key), keySize).every((byte) => byte === 0);
@@ -160,7 +175,7 @@ export function wasmBackend(instance: WebAssembly.Instance): Native & { readonly
             const s = new Scratch();
             const [ptr, len] = s.put(message);
             const out = s.reserve(SIGNATURE_BUFFER);
-            const status = x.unleashed_sign(slotOf(key), ptr, len, out, SIGNATURE_BUFFER);
+            const status = scrubbed(x.unleashed_sign(slotOf(key), ptr, len, out, SIGNATURE_BUFFER));
             return status === OK ? ascii(out, 44) : status;
         },
         signQuery: (key, query, form) => signWith(x.unleashed_sign_query, key, query, form),
@@ -169,13 +184,13 @@ export function wasmBackend(instance: WebAssembly.Instance): Native & { readonly
             const s = new Scratch();
             const [m, mLen] = s.put(message);
             const [sig, sigLen] = s.put(signature);
-            return x.unleashed_verify(slotOf(key), m, mLen, sig, sigLen);
+            return scrubbed(x.unleashed_verify(slotOf(key), m, mLen, sig, sigLen));
         },
         verifyUrl(key, url, form, signature) {
             const s = new Scratch();
             const [u, uLen] = s.put(url);
             const [sig, sigLen] = s.put(signature);
-            return x.unleashed_verify_url(slotOf(key), u, uLen, form, sig, sigLen);
+            return scrubbed(x.unleashed_verify_url(slotOf(key), u, uLen, form, sig, sigLen));
         },
         buildQuery(key, namesAndValues, form) {
             const s = new Scratch();
@@ -193,9 +208,9 @@ export function wasmBackend(instance: WebAssembly.Instance): Native & { readonly
             const query = s.reserve(bound);
             const needed = s.reserve(4);
             const signature = s.reserve(SIGNATURE_BUFFER);
-            const status = x.unleashed_build_query(
+            const status = scrubbed(x.unleashed_build_query(
                 slotOf(key), params, count, form, query, bound, needed, signature, SIGNATURE_BUFFER,
-            );
+            ));
             if (status !== OK) return status;
             const length = new DataView(memory.buffer).getUint32(needed, true) - 1;
             return [ascii(query, length), ascii(signature, 44)];
@@ -206,9 +221,9 @@ export function wasmBackend(instance: WebAssembly.Instance): Native & { readonly
             const [type, typeLen] = s.put(clientType);
             const [u, uLen] = s.put(url);
             const out = s.reserve(HEADERS_SIZE);
-            const status = x.unleashed_headers_for_url(
+            const status = scrubbed(x.unleashed_headers_for_url(
                 slotOf(key), id, idLen, type, typeLen, u, uLen, form, out, HEADERS_SIZE,
-            );
+            ));
             return status === OK ? [cString(out), cString(out + 37), cString(out + 82)] : status;
         },
         apiIdValidate(id) {

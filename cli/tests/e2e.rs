@@ -276,5 +276,8 @@ fn the_curl_line_never_follows_a_redirect_even_with_location_added() {
     let unguarded = line.replace(" --max-redirs 0 ", " ");
     let status = Command::new("sh").arg("-c").arg(format!("{unguarded} -L -sS -o /dev/null")).status().unwrap();
     assert!(status.success());
-    assert_eq!(received(), "GET /conformance/Cross?hop=2&customerCode=ACME api-auth-id,api-auth-signature,client-type\n");
+    assert_eq!(
+        received(),
+        "GET /conformance/Cross?hop=2&customerCode=ACME api-auth-id,api-auth-signature,client-type\n"
+    );
 }

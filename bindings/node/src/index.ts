@@ -181,7 +181,21 @@ export class SigningKey {
         const secret = bytes(key, 'the key');
         const format = choice(KEY_FORMATS, options?.format, 'text', 'format');
         this.#storage = native.keyNew();
-        check(native.keyInit(this.#storage, secret, format), 'new SigningKey()');
+        if (typeof secret === 'string') {
+            check(native.keyInit(this.#storage, secret, format), 'new SigningKey()');
+            return;
+        }
+        // V8 keeps a Uint8Array of 64 bytes or fewer inside its own heap, and asking for its bytes from native code
+        // moves them to a new store and leaves the old copy behind, where the caller's `fill(0)` cannot reach it.
+        // So the bytes are copied element by element into a store outside the heap (an ArrayBuffer's never moves),
+        // given to C from there, and wiped: the caller's array is only read, from JavaScript.
+        const scratch = new Uint8Array(new ArrayBuffer(Math.max(secret.length, 1)), 0, secret.length);
+        try {
+            scratch.set(secret);
+            check(native.keyInit(this.#storage, scratch, format), 'new SigningKey()');
+        } finally {
+            scratch.fill(0);
+        }
     }
 
     /** Signs `message` exactly as given (a string's UTF-8 bytes): the base64 HMAC-SHA256, 44 characters. */

@@ -19,13 +19,12 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Always asked: a no-op when the release library is up to date, a rebuild when the sources changed since.
-cargo build --quiet --release -p unleashed-signer-ffi
-
 echo "-- mcs: Unleashed.Signer, its tests and the benchmark"
 out=bindings/dotnet/out
 rm -rf "$out"
+# build.sh asks cargo for the C library every time (a no-op when it is up to date).
 bindings/dotnet/build.sh
+[[ -f $out/Unleashed.Signer.Tests.dll ]] || { echo "build.sh built no tests" >&2; exit 1; }
 
 echo "-- NUnit: $out/Unleashed.Signer.Tests.dll"
 (cd "$out" && UNLEASHED_REPO="$OLDPWD" nunit-console -nologo Unleashed.Signer.Tests.dll -xml=TestResult.xml)

@@ -99,7 +99,7 @@ input or an unreadable capture.")]
 Example:
   unleashed-sign completions bash > ~/.local/share/bash-completion/completions/unleashed-sign
 
-The README's \"Shell completions and the man page\" section has the lines for each shell.")]
+cli/README.md's \"Shell completions and the man page\" section has the lines for each shell.")]
     Completions(CompletionsArgs),
 
     /// Print the man page (roff), or write it and a page for each command into a directory.

@@ -262,12 +262,13 @@ fn installed_library_builds_the_c_example_through_pkg_config() {
     assert_all_passed(&run(Command::new(&static_exe).arg(vectors()), "static"));
 }
 
-/// The README's "Using it from C" program compiles as written (C99, -Werror, through pkg-config) and prints
+/// The "Using it from C" program of ffi/README.md compiles as written (C99, -Werror, through pkg-config) and prints
 /// the signatures the Rust core makes for the same key and queries.
 #[test]
 fn readme_c_program_compiles_and_signs_like_the_core() {
-    let readme = std::fs::read_to_string(repo().join("README.md")).expect("read README.md");
-    let section = readme.split("\n## Using it from C\n").nth(1).expect("README has a '## Using it from C' section");
+    let readme = std::fs::read_to_string(repo().join("ffi/README.md")).expect("read ffi/README.md");
+    let section =
+        readme.split("\n## Using it from C\n").nth(1).expect("ffi/README.md has a '## Using it from C' section");
     let program = section.split("```c\n").nth(1).and_then(|rest| rest.split("\n```").next()).expect("a ```c block");
     let (prefix, env) = install("readme");
     let source = prefix.with_file_name("readme.c");

@@ -22,7 +22,6 @@ cp -r "$here/test" "$project/test"
 cp "$repo/testdata/vectors.txt" "$repo/testdata/e2e_cases.txt" "$repo/testing/mock_unleashed.py" "$repo/residue/scan.py" \
     "$repo/include/unleashed_signer.h" "$repo/Cargo.toml" "$project/fixtures/"
 cp "$here/README.md" "$project/fixtures/README.node.md"
-cp "$repo/README.md" "$project/fixtures/README.root.md"
 
 # The tests' own tools at the versions locked for the package's development.
 locked() { node -p "require('$here/package-lock.json').packages['node_modules/$1'].version"; }

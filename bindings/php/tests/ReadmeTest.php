@@ -8,7 +8,7 @@ use PHPUnit\Framework\TestCase;
 
 /**
  * Makes the package as a user gets it (`composer archive`), installs it into a new project with Composer, and runs
- * the PHP examples of bindings/php/README.md and of the root README.md there exactly as shown.
+ * the PHP example of bindings/php/README.md there exactly as shown.
  */
 final class ReadmeTest extends TestCase
 {
@@ -93,7 +93,6 @@ final class ReadmeTest extends TestCase
 
         $examples = [
             self::example(\dirname(__DIR__) . '/README.md', '## Example'),
-            self::example(Testdata::repo() . '/README.md', '## From PHP'),
         ];
         foreach ($examples as $i => [$code, $expected]) {
             file_put_contents(self::$dir . "/app/example$i.php", $code);

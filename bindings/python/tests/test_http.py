@@ -104,15 +104,12 @@ def test_httpx_async_client(mocks):
 
 def readme_example(path: pathlib.Path) -> str:
     text = path.read_text(encoding="utf-8")
-    if path.name == "README.md" and path.parent == REPO:
-        text = text[text.index("## From Python") :]
     return re.search(r"```python\n(.*?)```", text, re.S).group(1)
 
 
 @pytest.mark.parametrize("key, expected", [(KEY, 200), (CREDENTIALS["other-key"], 403)])
 def test_the_readme_example_runs_as_shown(mocks, monkeypatch, capsys, key, expected):
     example = readme_example(REPO / "bindings" / "python" / "README.md")
-    assert example == readme_example(REPO / "README.md"), "the two READMEs show different examples"
     assert len([line for line in example.splitlines() if line.strip()]) == 5
     # The example calls the real API's address; the test sends the same request to the mock instead, after it
     # was signed (only the scheme and host change: the signature covers the query alone).

@@ -5,7 +5,12 @@ package unleashed
 */
 import "C"
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
 
 const mediaTypeJSON = "application/json"
 
@@ -49,30 +54,52 @@ func setHeaders(h http.Header, apiID, clientType, signature string, replace bool
 	}
 }
 
-// Transport is an http.RoundTripper that signs every request it sends for Unleashed: it sets api-auth-id,
-// api-auth-signature and client-type, and Accept and Content-Type of application/json where the request has none.
+// Transport is an http.RoundTripper that signs the requests it sends to one origin (scheme, host and port) for
+// Unleashed: it sets api-auth-id, api-auth-signature and client-type, and Accept and Content-Type of
+// application/json where the request has none.
 //
 // The signature is made from the request's own URL when it is sent, req.URL.RawQuery: the query bytes that go on
-// the wire, signed in Form. Redirected requests are signed again from their own URLs. The request given is not
-// modified: a clone carries the headers.
+// the wire, signed in Form. A redirect to the same origin is signed again for its own query. A request to any
+// other origin, a redirect included, is sent without the three signing headers (any the request carries are
+// removed): a signature grants access to every page of every list and never leaves its origin.
 //
-//	client := &http.Client{Transport: &unleashed.Transport{APIID: apiID, ClientType: "acme/orderautomation", Key: key}}
+// The origin is Origin when set, else the origin of the request the caller made (the first of a redirect chain).
+// The request given is not modified: a clone carries the headers.
+//
+//	client := &http.Client{Transport: &unleashed.Transport{APIID: apiID, ClientType: "acme/orderautomation", Key: key,
+//		Origin: "https://api.unleashedsoftware.com"}}
 type Transport struct {
 	APIID      string            // the account's API id, a GUID such as "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 	ClientType string            // partner_or_account/app_name, such as "acme/orderautomation"
 	Key        *Key              // the API key; the Transport does not close it
 	Form       SignedForm        // Decoded (the zero value, and Unleashed's) or Wire
 	Base       http.RoundTripper // sends the signed request; nil means http.DefaultTransport
+	// Origin is the only origin signed for, "scheme://host[:port]" such as "https://api.unleashedsoftware.com".
+	// Empty means the origin of each request the caller makes (redirects are not the caller's requests).
+	Origin string
 }
 
-// RoundTrip signs a clone of req and sends it with the base transport. If signing fails, nothing is sent and the
-// error (an *Error with Op "Transport") is returned; req's body is closed either way, as http.RoundTripper asks.
+// RoundTrip signs a clone of req, if req goes to the Transport's origin, and sends it with the base transport. If
+// signing fails, nothing is sent and the error (an *Error with Op "Transport") is returned; req's body is closed
+// either way, as http.RoundTripper asks.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	const op = "Transport"
-	err := checkIdentity(op, t.APIID, t.ClientType)
-	var signature string
+	signed := req.Clone(req.Context())
+	if signed.Header == nil {
+		signed.Header = make(http.Header, 5)
+	}
+	origin, err := t.origin(req)
 	if err == nil {
+		err = checkIdentity(op, t.APIID, t.ClientType)
+	}
+	if err == nil && sameOrigin(req.URL, origin) {
+		var signature string
 		signature, err = t.Key.signQuery(op, req.URL.RawQuery, t.Form)
+		setHeaders(signed.Header, t.APIID, t.ClientType, signature, false)
+	} else if err == nil {
+		for _, name := range []string{HeaderAPIAuthID, HeaderAPIAuthSignature, HeaderClientType} {
+			signed.Header.Del(name)
+		}
 	}
 	if err != nil {
 		if req.Body != nil {
@@ -80,14 +107,55 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	signed := req.Clone(req.Context())
-	if signed.Header == nil {
-		signed.Header = make(http.Header, 5)
-	}
-	setHeaders(signed.Header, t.APIID, t.ClientType, signature, false)
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	return base.RoundTrip(signed)
+}
+
+// origin is the origin req may be signed for: Origin, or that of the first request of req's redirect chain.
+func (t *Transport) origin(req *http.Request) (*url.URL, error) {
+	if t.Origin != "" {
+		u, err := url.Parse(t.Origin)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+			return nil, &OriginError{Origin: t.Origin}
+		}
+		return u, nil
+	}
+	first := req
+	for first.Response != nil && first.Response.Request != nil {
+		first = first.Response.Request
+	}
+	return first.URL, nil
+}
+
+// OriginError says that Transport.Origin is not an origin such as "https://api.unleashedsoftware.com".
+type OriginError struct {
+	Origin string // the value given
+}
+
+func (e *OriginError) Error() string {
+	return "unleashed: Transport: Origin " + strconv.Quote(e.Origin) +
+		` is not an origin: give the scheme, host and port only, such as "https://api.unleashedsoftware.com"`
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port (a default port written or not).
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		port(a) == port(b)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http":
+		return "80"
+	case "https":
+		return "443"
+	}
+	return ""
 }

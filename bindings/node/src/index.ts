@@ -346,10 +346,27 @@ export interface UnleashedFetchOptions {
     readonly fetch?: typeof fetch;
 }
 
+/** The headers that authenticate a request: a credential, never sent to another origin. */
+const SIGNING_HEADERS = [HEADER_API_AUTH_ID, HEADER_API_AUTH_SIGNATURE, HEADER_CLIENT_TYPE] as const;
+/** Statuses `fetch` follows, with `Location`. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** `fetch`'s own limit on redirects followed for one request. */
+const MAX_REDIRECTS = 20;
+/** Headers that describe a body: dropped with the body when a redirect turns the request into a GET. */
+const BODY_HEADERS = ['Content-Encoding', 'Content-Language', 'Content-Location', 'Content-Type'];
+/** Credentials of the caller's own that fetch drops on a redirect to another origin, as browsers do. */
+const ORIGIN_CREDENTIALS = ['Authorization', 'Cookie', 'Proxy-Authorization'];
+
 /**
- * A `fetch` that signs every request to Unleashed: it resolves the URL (against `baseUrl` when relative), signs
- * the query of the URL the request will actually be sent to, and adds the Unleashed headers (`Accept` and
+ * A `fetch` that signs every request to Unleashed's origin: it resolves the URL (against `baseUrl` when relative),
+ * signs the query of the URL the request will actually be sent to, and adds the Unleashed headers (`Accept` and
  * `Content-Type` only when the request sets none of its own).
+ *
+ * The origin (scheme, host, port) signed for is `baseUrl`'s, or, without a `baseUrl`, that of each request the
+ * caller makes. Redirects are followed here, not by the wrapped `fetch`, one hop at a time: a redirect to the same
+ * origin is signed again for its own query, and a redirect to any other origin goes without `api-auth-id`,
+ * `api-auth-signature` and `client-type` (a request the caller makes to another origin too). A request with
+ * `redirect: 'manual'` or `'error'` is passed on as it is.
  *
  * A key given as text is prepared once and wiped when the returned function is garbage-collected; pass a
  * `SigningKey` to wipe it yourself.
@@ -367,17 +384,64 @@ export function unleashedFetch(options: UnleashedFetchOptions): typeof fetch {
     const send = options.fetch ?? globalThis.fetch;
     if (typeof send !== 'function') throw new TypeError(`fetch must be a function, not ${describe(send)}`);
 
+    /** `request` with the Unleashed headers when it goes to `origin`, and without them when not. */
+    function prepare(request: Request, origin: string, redirect: Request['redirect']): Request {
+        const headers = new Headers(request.headers);
+        for (const name of SIGNING_HEADERS) headers.delete(name);
+        if (new URL(request.url).origin === origin) {
+            // request.url is the URL as fetch serialises and sends it: sign exactly that.
+            headers.set(HEADER_API_AUTH_ID, apiId);
+            headers.set(HEADER_API_AUTH_SIGNATURE, key.signUrl(request.url, formOptions));
+            headers.set(HEADER_CLIENT_TYPE, clientType);
+            if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+            if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+        }
+        return new Request(request, { headers, redirect });
+    }
+
     return async function unleashed(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
-        const request = new Request(resolve(input, base), init);
-        // request.url is the URL as fetch serialises and sends it: sign exactly that.
-        const signed = key.signUrl(request.url, formOptions);
-        request.headers.set(HEADER_API_AUTH_ID, apiId);
-        request.headers.set(HEADER_API_AUTH_SIGNATURE, signed);
-        request.headers.set(HEADER_CLIENT_TYPE, clientType);
-        if (!request.headers.has('Accept')) request.headers.set('Accept', 'application/json');
-        if (!request.headers.has('Content-Type')) request.headers.set('Content-Type', 'application/json');
-        return send(request);
+        let request = new Request(resolve(input, base), init);
+        const origin = base?.origin ?? new URL(request.url).origin;
+        if (request.redirect !== 'follow') return send(prepare(request, origin, request.redirect));
+        for (let hops = 0; ; hops++) {
+            // A 307 or 308 sends the body again: keep a copy before this hop consumes it.
+            const spare = request.body === null ? undefined : request.clone();
+            const response = await send(prepare(request, origin, 'manual'));
+            const location = REDIRECTS.has(response.status) ? response.headers.get('Location') : null;
+            if (location === null) {
+                if (hops > 0) Object.defineProperty(response, 'redirected', { value: true });
+                return response;
+            }
+            if (hops === MAX_REDIRECTS) {
+                await response.body?.cancel();
+                throw new TypeError(`unleashedFetch: more than ${MAX_REDIRECTS} redirects from ${request.url}`);
+            }
+            const next = new URL(location, request.url);
+            await response.body?.cancel();
+            if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+                throw new TypeError(`unleashedFetch: a redirect to ${next.protocol} is not followed`);
+            }
+            request = redirected(spare ?? request, next, response.status);
+        }
     };
+}
+
+/** The request `fetch` makes when `previous` is answered `status` with `Location: next` (WHATWG Fetch, 4.4). */
+function redirected(previous: Request, next: URL, status: number): Request {
+    const headers = new Headers(previous.headers);
+    let method = previous.method;
+    let body: ReadableStream<Uint8Array> | null = previous.body;
+    if ((status === 303 && method !== 'GET' && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = null;
+        for (const name of BODY_HEADERS) headers.delete(name);
+    }
+    if (next.origin !== new URL(previous.url).origin) {
+        for (const name of ORIGIN_CREDENTIALS) headers.delete(name);
+    }
+    const init: RequestInit & { duplex?: 'half' } = { method, headers, body, signal: previous.signal };
+    if (body !== null) init.duplex = 'half';
+    return new Request(next, init);
 }
 
 function parseBase(baseUrl: unknown): URL {

@@ -10,29 +10,52 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 const mediaTypeJSON = "application/json"
 
-// Headers returns the five headers Unleashed checks on a request to url: api-auth-id, api-auth-signature (of
-// url's query in the given form, as SignURL signs it), client-type, and Accept and Content-Type of
-// application/json. Set them on the request, or let a Transport do it.
+// Headers returns the five headers Unleashed checks on a request to url: api-auth-id (the API id in lower case),
+// api-auth-signature (of url's query in the given form, as SignURL signs it), client-type, and Accept and
+// Content-Type of application/json. Set them on the request, or let a Transport do it. The three signing values
+// are exactly those the C library writes (unleashed_headers_for_url), the same bytes as every other runtime's.
 //
-// apiID is the account's API id, a 36-character GUID; clientType names the integration as
+// apiID is the account's API id, a 36-character GUID in either case; clientType names the integration as
 // partner_or_account/app_name (for example "acme/orderautomation"). Errors match ErrInvalidAPIID,
 // ErrInvalidClientType, ErrMalformedEscape, ErrInvalidSignedForm or ErrKeyClosed.
 func (k *Key) Headers(apiID, clientType, url string, form SignedForm) (http.Header, error) {
-	const op = "Headers"
-	if err := checkIdentity(op, apiID, clientType); err != nil {
-		return nil, err
-	}
-	signature, err := k.signURL(op, url, form)
+	values, err := k.headerValues("Headers", apiID, clientType, url, form)
 	if err != nil {
 		return nil, err
 	}
 	h := make(http.Header, 5)
-	setHeaders(h, apiID, clientType, signature, true)
+	setHeaders(h, values, true)
 	return h, nil
+}
+
+// headerValues are the three signing header values of a request to url, as unleashed_headers_for_url writes them.
+type headerValues struct {
+	apiID, signature, clientType string
+}
+
+func (k *Key) headerValues(op, apiID, clientType, url string, form SignedForm) (headerValues, error) {
+	key := k.acquire()
+	if key == nil {
+		return headerValues{}, closedError(op)
+	}
+	var out C.unleashed_headers
+	status := C.unleashed_headers_for_url(key, cString(apiID), C.size_t(len(apiID)), cString(clientType),
+		C.size_t(len(clientType)), cString(url), C.size_t(len(url)), C.unleashed_signed_form(form), &out,
+		C.size_t(unsafe.Sizeof(out)))
+	k.mu.RUnlock()
+	if err := check(op, status); err != nil {
+		return headerValues{}, err
+	}
+	return headerValues{
+		apiID:      C.GoString(&out.api_id[0]),
+		signature:  C.GoString(&out.signature[0]),
+		clientType: C.GoString(&out.client_type[0]),
+	}, nil
 }
 
 func checkIdentity(op, apiID, clientType string) error {
@@ -43,12 +66,12 @@ func checkIdentity(op, apiID, clientType string) error {
 }
 
 // setHeaders sets the Unleashed headers on h; Accept and Content-Type only if h has none or replace is set.
-func setHeaders(h http.Header, apiID, clientType, signature string, replace bool) {
-	h.Set(HeaderAPIAuthID, apiID)
-	h.Set(HeaderAPIAuthSignature, signature)
-	h.Set(HeaderClientType, clientType)
+func setHeaders(h http.Header, values headerValues, replace bool) {
+	h.Set(HeaderAPIAuthID, values.apiID)
+	h.Set(HeaderAPIAuthSignature, values.signature)
+	h.Set(HeaderClientType, values.clientType)
 	for _, name := range []string{"Accept", "Content-Type"} {
-		if replace || h.Get(name) == "" {
+		if replace || len(h.Values(name)) == 0 {
 			h.Set(name, mediaTypeJSON)
 		}
 	}
@@ -93,9 +116,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		err = checkIdentity(op, t.APIID, t.ClientType)
 	}
 	if err == nil && sameOrigin(req.URL, origin) {
-		var signature string
-		signature, err = t.Key.signQuery(op, req.URL.RawQuery, t.Form)
-		setHeaders(signed.Header, t.APIID, t.ClientType, signature, false)
+		var values headerValues
+		// The query bytes that go on the wire; a '?' first, as the C call takes a URL.
+		values, err = t.Key.headerValues(op, t.APIID, t.ClientType, "?"+req.URL.RawQuery, t.Form)
+		setHeaders(signed.Header, values, false)
 	} else if err == nil {
 		for _, name := range []string{HeaderAPIAuthID, HeaderAPIAuthSignature, HeaderClientType} {
 			signed.Header.Del(name)

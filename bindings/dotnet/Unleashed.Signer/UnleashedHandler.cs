@@ -319,9 +319,11 @@ namespace Unleashed.Signer
             {
                 return;
             }
-            request.Headers.TryAddWithoutValidation(HeaderNames.ApiAuthId, _apiId);
-            request.Headers.TryAddWithoutValidation(HeaderNames.ApiAuthSignature, _key.SignUrl(uri.PathAndQuery, _form));
-            request.Headers.TryAddWithoutValidation(HeaderNames.ClientType, _clientType);
+            string[] values = _key.HeaderValues(_apiId, _clientType, uri.PathAndQuery, _form);
+            for (int i = 0; i < SigningHeaders.Length; i++)
+            {
+                request.Headers.TryAddWithoutValidation(SigningHeaders[i], values[i]);
+            }
             if (request.Headers.Accept.Count == 0)
             {
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

@@ -157,6 +157,9 @@ function checkIdentity(apiId: unknown, clientType: unknown, context: string): vo
     check(native.clientTypeValidate(bytes(clientType, 'clientType')), `${context}: clientType`);
 }
 
+/** `SigningKey`'s header values for `unleashedFetch`, set by its static block. */
+let signingHeaders: (key: SigningKey, url: string, apiId: string, clientType: string, form: number) => string[];
+
 /**
  * A prepared Unleashed API key. The key lives only in native memory the C library prepared it in; `dispose()`
  * (or a `using` declaration) wipes it, and a finaliser wipes and frees it if a key is collected undisposed.
@@ -170,6 +173,8 @@ export class SigningKey {
 
     static {
         hooks.storageOf = (key) => (key as SigningKey).#storage;
+        signingHeaders = (key, url, apiId, clientType, form) =>
+            key.#headerValues(url, apiId, clientType, form, 'unleashedFetch()');
     }
 
     /**
@@ -280,13 +285,26 @@ export class SigningKey {
             throw new TypeError(`headers() needs { apiId, clientType }, not ${describe(options)}`);
         }
         checkIdentity(options.apiId, options.clientType, 'SigningKey.headers()');
+        const [apiAuthId, apiAuthSignature, clientType] = this.#headerValues(
+            urlBytes(url, 'the URL'),
+            options.apiId,
+            options.clientType,
+            formOf(options),
+            'SigningKey.headers()',
+        );
         return {
-            [HEADER_API_AUTH_ID]: options.apiId,
-            [HEADER_API_AUTH_SIGNATURE]: this.signUrl(url, options),
-            [HEADER_CLIENT_TYPE]: options.clientType,
+            [HEADER_API_AUTH_ID]: apiAuthId,
+            [HEADER_API_AUTH_SIGNATURE]: apiAuthSignature,
+            [HEADER_CLIENT_TYPE]: clientType,
             Accept: 'application/json',
             'Content-Type': 'application/json',
         };
+    }
+
+    /** The three signing header values exactly as the C library writes them (`unleashed_headers_for_url`). */
+    #headerValues(url: Bytes, apiId: string, clientType: string, form: number, context: string): [string, string, string] {
+        const result = native.headersForUrl(this.#storage, apiId, clientType, url, form);
+        return typeof result === 'number' ? fail(result, context, this.#disposed) : result;
     }
 
     /** Whether `dispose()` has been called. */
@@ -354,13 +372,17 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
 /** Headers that describe a body: dropped with the body when a redirect turns the request into a GET. */
 const BODY_HEADERS = ['Content-Encoding', 'Content-Language', 'Content-Location', 'Content-Type'];
+/** The `Content-Type` that `new Request()` and `fetch` set by themselves for a string body. */
+const FETCH_STRING_TYPE = 'text/plain;charset=UTF-8';
 /** Credentials of the caller's own that fetch drops on a redirect to another origin, as browsers do. */
 const ORIGIN_CREDENTIALS = ['Authorization', 'Cookie', 'Proxy-Authorization'];
 
 /**
  * A `fetch` that signs every request to Unleashed's origin: it resolves the URL (against `baseUrl` when relative),
- * signs the query of the URL the request will actually be sent to, and adds the Unleashed headers (`Accept` and
- * `Content-Type` only when the request sets none of its own).
+ * signs the query of the URL the request will actually be sent to, and adds the Unleashed headers as the C library
+ * writes them (the API id in lower case). `Accept` and `Content-Type` of `application/json` are added only when the
+ * request has none of its own; the `text/plain;charset=UTF-8` that fetch gives a string body by itself counts as
+ * none.
  *
  * The origin (scheme, host, port) signed for is `baseUrl`'s, or, without a `baseUrl`, that of each request the
  * caller makes. Redirects are followed here, not by the wrapped `fetch`, one hop at a time: a redirect to the same
@@ -377,8 +399,7 @@ export function unleashedFetch(options: UnleashedFetchOptions): typeof fetch {
     }
     const { apiId, clientType } = options;
     checkIdentity(apiId, clientType, 'unleashedFetch()');
-    formOf(options); // checks options.form
-    const formOptions: FormOptions = options.form === undefined ? {} : { form: options.form };
+    const form = formOf(options);
     const key = options.key instanceof SigningKey ? options.key : new SigningKey(options.key);
     const base = options.baseUrl === undefined ? undefined : parseBase(options.baseUrl);
     const send = options.fetch ?? globalThis.fetch;
@@ -390,11 +411,12 @@ export function unleashedFetch(options: UnleashedFetchOptions): typeof fetch {
         for (const name of SIGNING_HEADERS) headers.delete(name);
         if (new URL(request.url).origin === origin) {
             // request.url is the URL as fetch serialises and sends it: sign exactly that.
-            headers.set(HEADER_API_AUTH_ID, apiId);
-            headers.set(HEADER_API_AUTH_SIGNATURE, key.signUrl(request.url, formOptions));
-            headers.set(HEADER_CLIENT_TYPE, clientType);
+            const values = signingHeaders(key, request.url, apiId, clientType, form);
+            SIGNING_HEADERS.forEach((name, i) => headers.set(name, values[i] as string));
             if (!headers.has('Accept')) headers.set('Accept', 'application/json');
-            if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+            // fetch gives a string body this type by itself, so it is no sign of the caller's choice.
+            const type = headers.get('Content-Type');
+            if (type === null || type === FETCH_STRING_TYPE) headers.set('Content-Type', 'application/json');
         }
         return new Request(request, { headers, redirect });
     }

@@ -36,8 +36,10 @@ mod sha256;
 mod sign;
 pub mod url;
 
-pub use error::{ApiIdError, BuildError, ClientTypeError, DecodeError, KeyError, Place, VerifyError, WhitespaceKind};
-pub use headers::{ApiId, ClientType, MediaType, RequestHeaders};
+pub use error::{
+    ApiIdError, BuildError, ClientTypeError, DecodeError, HeaderError, KeyError, Place, VerifyError, WhitespaceKind,
+};
+pub use headers::{ApiId, ClientType, MediaType, RequestHeaders, SigningHeaders};
 pub use key::{KeyFormat, MAX_BASE64_KEY_CHARS, SigningKey};
 pub use query::{QueryBuilder, SignedQuery};
 pub use sign::{Signature, SignedForm, Signer};

@@ -285,12 +285,21 @@ fn readme_c_program_compiles_and_signs_like_the_core() {
         .expect("the program's api_key literal");
     let key = unleashed_signer::SigningKey::from_text(key_text).expect("the README key is a valid text key");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 4, "unexpected output:\n{stdout}");
-    for pair in lines.chunks(2) {
+    assert_eq!(lines.len(), 7, "unexpected output:\n{stdout}");
+    for pair in [&lines[0..2], &lines[5..7]] {
         let signature = key.sign_url(pair[0], unleashed_signer::SignedForm::Decoded).expect("decodable query");
         assert_eq!(pair[1], format!("api-auth-signature: {signature}"), "for {}", pair[0]);
     }
-    assert_eq!(lines[2], "SalesOrders?orderStatus=Completed,Backordered&customerName=Acme%20%26%20Sons");
+    let signature = key.sign_url(lines[0], unleashed_signer::SignedForm::Decoded).expect("decodable query");
+    assert_eq!(
+        lines[2..5],
+        [
+            "api-auth-id: 0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+            &format!("api-auth-signature: {signature}"),
+            "client-type: acme/orderautomation",
+        ]
+    );
+    assert_eq!(lines[5], "SalesOrders?orderStatus=Completed,Backordered&customerName=Acme%20%26%20Sons");
 }
 
 /// The shared library exports exactly the functions the header declares: nothing missing, no Rust internals.

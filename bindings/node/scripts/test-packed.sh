@@ -19,7 +19,8 @@ tarball=$(realpath "$tarball")
 project="$work/project"
 mkdir -p "$project/fixtures"
 cp -r "$here/test" "$project/test"
-cp "$repo/testdata/vectors.txt" "$repo/testdata/e2e_cases.txt" "$repo/testing/mock_unleashed.py" "$repo/residue/scan.py" \
+cp "$repo/testdata/vectors.txt" "$repo/testdata/e2e_cases.txt" "$repo/testdata/http_conformance.txt" \
+    "$repo/testing/mock_unleashed.py" "$repo/residue/scan.py" \
     "$repo/include/unleashed_signer.h" "$repo/Cargo.toml" "$project/fixtures/"
 cp "$here/README.md" "$project/fixtures/README.node.md"
 

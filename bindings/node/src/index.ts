@@ -374,21 +374,43 @@ const MAX_REDIRECTS = 20;
 const BODY_HEADERS = ['Content-Encoding', 'Content-Language', 'Content-Location', 'Content-Type'];
 /** The `Content-Type` that `new Request()` and `fetch` set by themselves for a string body. */
 const FETCH_STRING_TYPE = 'text/plain;charset=UTF-8';
-/** Credentials of the caller's own that fetch drops on a redirect to another origin, as browsers do. */
-const ORIGIN_CREDENTIALS = ['Authorization', 'Cookie', 'Proxy-Authorization'];
 
 /**
- * A `fetch` that signs every request to Unleashed's origin: it resolves the URL (against `baseUrl` when relative),
- * signs the query of the URL the request will actually be sent to, and adds the Unleashed headers as the C library
+ * The error `unleashedFetch` rejects with when a server redirects a signed request to another origin: the
+ * redirected request is not sent at all, since the signing headers are a credential that never leaves the origin
+ * the caller chose (docs/http-contract.md). `response` is the 3xx response, its body unread.
+ */
+export class RedirectRefusedError extends Error {
+    /** The redirect response (301, 302, 303, 307 or 308). */
+    readonly response: Response;
+    /** Where it pointed: an origin other than the request's. */
+    readonly location: URL;
+
+    /** Makes the error for `response`, whose `Location` is `location`, answering a request to `from`. */
+    constructor(response: Response, location: URL, from: string) {
+        super(
+            `unleashedFetch: refused to follow a ${response.status} redirect from ${from} to another origin, ` +
+                `${location.origin}: signed requests never leave their origin. If you trust ${location.origin}, ` +
+                `make the request to it yourself`,
+        );
+        this.name = 'RedirectRefusedError';
+        this.response = response;
+        this.location = location;
+    }
+}
+
+/**
+ * A `fetch` that signs every request to Unleashed: it resolves the URL (against `baseUrl` when relative), signs
+ * the query of the URL the request will actually be sent to, and adds the Unleashed headers as the C library
  * writes them (the API id in lower case). `Accept` and `Content-Type` of `application/json` are added only when the
  * request has none of its own; the `text/plain;charset=UTF-8` that fetch gives a string body by itself counts as
- * none.
+ * none. Signing headers the request carries are replaced, never sent twice.
  *
- * The origin (scheme, host, port) signed for is `baseUrl`'s, or, without a `baseUrl`, that of each request the
- * caller makes. Redirects are followed here, not by the wrapped `fetch`, one hop at a time: a redirect to the same
- * origin is signed again for its own query, and a redirect to any other origin goes without `api-auth-id`,
- * `api-auth-signature` and `client-type` (a request the caller makes to another origin too). A request with
- * `redirect: 'manual'` or `'error'` is passed on as it is.
+ * Redirects are followed here, not by the wrapped `fetch` (which is called with `redirect: 'manual'`), one hop at a
+ * time (docs/http-contract.md): a redirect to the same origin (scheme, host, port) as the request is signed again
+ * for its own query; a redirect to any other origin is refused, and the call rejects with a
+ * `RedirectRefusedError` without sending anything there. A request with `redirect: 'manual'` gets the 3xx
+ * response itself, and one with `redirect: 'error'` fails on it, as with `fetch`.
  *
  * A key given as text is prepared once and wiped when the returned function is garbage-collected; pass a
  * `SigningKey` to wipe it yourself.
@@ -405,65 +427,57 @@ export function unleashedFetch(options: UnleashedFetchOptions): typeof fetch {
     const send = options.fetch ?? globalThis.fetch;
     if (typeof send !== 'function') throw new TypeError(`fetch must be a function, not ${describe(send)}`);
 
-    /** `request` with the Unleashed headers when it goes to `origin`, and without them when not. */
-    function prepare(request: Request, origin: string, redirect: Request['redirect']): Request {
+    /** `request` signed for its own URL, as the wrapped `fetch` is to send it. */
+    function signed(request: Request, redirect: Request['redirect']): Request {
         const headers = new Headers(request.headers);
-        for (const name of SIGNING_HEADERS) headers.delete(name);
-        if (new URL(request.url).origin === origin) {
-            // request.url is the URL as fetch serialises and sends it: sign exactly that.
-            const values = signingHeaders(key, request.url, apiId, clientType, form);
-            SIGNING_HEADERS.forEach((name, i) => headers.set(name, values[i] as string));
-            if (!headers.has('Accept')) headers.set('Accept', 'application/json');
-            // fetch gives a string body this type by itself, so it is no sign of the caller's choice.
-            const type = headers.get('Content-Type');
-            if (type === null || type === FETCH_STRING_TYPE) headers.set('Content-Type', 'application/json');
-        }
+        // request.url is the URL as fetch serialises and sends it: sign exactly that.
+        const values = signingHeaders(key, request.url, apiId, clientType, form);
+        SIGNING_HEADERS.forEach((name, i) => headers.set(name, values[i] as string));
+        if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+        // fetch gives a string body this type by itself, so it is no sign of the caller's choice.
+        const type = headers.get('Content-Type');
+        if (type === null || type === FETCH_STRING_TYPE) headers.set('Content-Type', 'application/json');
         return new Request(request, { headers, redirect });
     }
 
     return async function unleashed(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
         let request = new Request(resolve(input, base), init);
-        const origin = base?.origin ?? new URL(request.url).origin;
-        if (request.redirect !== 'follow') return send(prepare(request, origin, request.redirect));
+        if (request.redirect !== 'follow') return send(signed(request, request.redirect));
+        const origin = new URL(request.url).origin;
+        // A 307 or 308 sends the body again, so it is read once, and each hop sends it with its length.
+        const body = request.body === null ? null : await request.arrayBuffer();
+        if (body !== null) request = new Request(request, { body });
         for (let hops = 0; ; hops++) {
-            // A 307 or 308 sends the body again: keep a copy before this hop consumes it.
-            const spare = request.body === null ? undefined : request.clone();
-            const response = await send(prepare(request, origin, 'manual'));
+            const response = await send(signed(request, 'manual'));
             const location = REDIRECTS.has(response.status) ? response.headers.get('Location') : null;
             if (location === null) {
                 if (hops > 0) Object.defineProperty(response, 'redirected', { value: true });
                 return response;
             }
+            const next = new URL(location, request.url);
+            if (next.origin !== origin) throw new RedirectRefusedError(response, next, origin);
+            await response.body?.cancel();
             if (hops === MAX_REDIRECTS) {
-                await response.body?.cancel();
                 throw new TypeError(`unleashedFetch: more than ${MAX_REDIRECTS} redirects from ${request.url}`);
             }
-            const next = new URL(location, request.url);
-            await response.body?.cancel();
-            if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-                throw new TypeError(`unleashedFetch: a redirect to ${next.protocol} is not followed`);
-            }
-            request = redirected(spare ?? request, next, response.status);
+            request = redirected(request, body, next, response.status);
         }
     };
 }
 
-/** The request `fetch` makes when `previous` is answered `status` with `Location: next` (WHATWG Fetch, 4.4). */
-function redirected(previous: Request, next: URL, status: number): Request {
+/**
+ * The request `fetch` makes when `previous` is answered `status` with `Location: next`, on the same origin (WHATWG
+ * Fetch, HTTP-redirect fetch): a 303, and a 301 or 302 answering a POST, become a GET without a body.
+ */
+function redirected(previous: Request, body: ArrayBuffer | null, next: URL, status: number): Request {
     const headers = new Headers(previous.headers);
     let method = previous.method;
-    let body: ReadableStream<Uint8Array> | null = previous.body;
     if ((status === 303 && method !== 'GET' && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
         method = 'GET';
         body = null;
         for (const name of BODY_HEADERS) headers.delete(name);
     }
-    if (next.origin !== new URL(previous.url).origin) {
-        for (const name of ORIGIN_CREDENTIALS) headers.delete(name);
-    }
-    const init: RequestInit & { duplex?: 'half' } = { method, headers, body, signal: previous.signal };
-    if (body !== null) init.duplex = 'half';
-    return new Request(next, init);
+    return new Request(next, { method, headers, body, signal: previous.signal });
 }
 
 function parseBase(baseUrl: unknown): URL {

@@ -1,9 +1,11 @@
 package unleashed_test
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -48,7 +50,8 @@ func (r *recorder) leaked() []string {
 }
 
 // A redirect from the origin the Transport signs for to another origin must not carry a signature to it: today's
-// Transport signed every hop afresh, so the other origin got a valid signature for a query it chose.
+// Transport signed every hop afresh, so the other origin got a valid signature for a query it chose. Now the hop
+// is refused, so the other origin receives nothing, and the caller gets a *RedirectRefusedError.
 func TestTransportNeverSignsForAnotherOrigin(t *testing.T) {
 	key, err := unleashed.NewKey(secret)
 	if err != nil {
@@ -61,15 +64,60 @@ func TestTransportNeverSignsForAnotherOrigin(t *testing.T) {
 		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, other.URL+"/Customers?customerCode=STOLEN", code)
 		}))
-		client := &http.Client{Transport: &unleashed.Transport{
-			APIID: "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", ClientType: "acme/orderautomation", Key: key}}
-		resp, err := client.Get(api.URL + "/Customers?customerCode=ACME")
-		if err == nil {
-			resp.Body.Close()
+		for _, origin := range []string{"", api.URL} {
+			client := &http.Client{Transport: &unleashed.Transport{
+				APIID: "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", ClientType: "acme/orderautomation", Key: key,
+				Origin: origin}}
+			resp, err := client.Get(api.URL + "/Customers?customerCode=ACME")
+			if err == nil {
+				resp.Body.Close()
+			}
+			if leaked := other.leaked(); len(leaked) > 0 {
+				t.Fatalf("after a %d redirect, the other origin received %q", code, leaked)
+			}
+			var refused *unleashed.RedirectRefusedError
+			if !errors.As(err, &refused) || refused.Response.StatusCode != code ||
+				refused.Location.String() != other.URL+"/Customers?customerCode=STOLEN" || refused.Origin != api.URL ||
+				!strings.Contains(err.Error(), "refused to follow") {
+				t.Errorf("a %d redirect to another origin (Origin %q): %v, want a *RedirectRefusedError", code, origin, err)
+			}
 		}
 		api.Close()
-		if leaked := other.leaked(); len(leaked) > 0 {
-			t.Fatalf("after a %d redirect, the other origin received %q", code, leaked)
+	}
+	if len(other.requests) != 0 {
+		t.Errorf("the other origin received %d requests, want none", len(other.requests))
+	}
+}
+
+// With Origin set, a request the caller makes to another origin is not sent; an Origin that is not an origin is
+// an error that says what to give.
+func TestTransportOrigin(t *testing.T) {
+	key, err := unleashed.NewKey(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer key.Close()
+	other := newRecorder(t)
+	transport := &unleashed.Transport{APIID: "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", ClientType: "acme/app", Key: key,
+		Origin: "https://api.unleashedsoftware.com"}
+	_, err = (&http.Client{Transport: transport}).Get(other.URL + "/Customers")
+	var wrong *unleashed.OriginError
+	if !errors.As(err, &wrong) || wrong.URL != other.URL+"/Customers" || len(other.requests) != 0 {
+		t.Errorf("a request to another origin than Origin: %v (%d received), want an *OriginError", err,
+			len(other.requests))
+	}
+	// The same origin, written with its default port, is signed.
+	var sent *http.Request
+	transport.Base = roundTripFunc(func(r *http.Request) (*http.Response, error) { sent = r; return nil, errors.New("x") })
+	transport.RoundTrip(httptest.NewRequest(http.MethodGet, "https://API.unleashedsoftware.com:443/Customers?a=b", nil))
+	if sent == nil || sent.Header.Get(unleashed.HeaderAPIAuthSignature) == "" {
+		t.Errorf("a request to the origin with its default port was not signed: %v", sent)
+	}
+	for _, origin := range []string{"api.unleashedsoftware.com", "ftp://x", "https://x/path", "https://x?q", "https://u@x"} {
+		transport.Origin = origin
+		_, err := transport.RoundTrip(httptest.NewRequest(http.MethodGet, "https://x/", nil))
+		if !errors.As(err, &wrong) || wrong.URL != "" || !strings.Contains(err.Error(), "is not an origin") {
+			t.Errorf("Origin %q: %v, want an *OriginError saying it is not an origin", origin, err)
 		}
 	}
 }

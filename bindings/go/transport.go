@@ -6,6 +6,7 @@ package unleashed
 import "C"
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -78,16 +79,17 @@ func setHeaders(h http.Header, values headerValues, replace bool) {
 }
 
 // Transport is an http.RoundTripper that signs the requests it sends to one origin (scheme, host and port) for
-// Unleashed: it sets api-auth-id, api-auth-signature and client-type, and Accept and Content-Type of
-// application/json where the request has none.
+// Unleashed: it sets api-auth-id (the API id in lower case), api-auth-signature and client-type, exactly as the C
+// library writes them, and Accept and Content-Type of application/json where the request has none.
 //
 // The signature is made from the request's own URL when it is sent, req.URL.RawQuery: the query bytes that go on
-// the wire, signed in Form. A redirect to the same origin is signed again for its own query. A request to any
-// other origin, a redirect included, is sent without the three signing headers (any the request carries are
-// removed): a signature grants access to every page of every list and never leaves its origin.
+// the wire, signed in Form. A redirect the http.Client follows to the same origin is signed again for its own
+// query. A redirect to any other origin is refused: RoundTrip sends nothing and returns a *RedirectRefusedError,
+// since the signing headers are a credential that never leaves its origin (docs/http-contract.md). A request the
+// caller makes to an origin other than Origin is not sent either (an *OriginError).
 //
-// The origin is Origin when set, else the origin of the request the caller made (the first of a redirect chain).
-// The request given is not modified: a clone carries the headers.
+// The origin is Origin when set (recommended), else the origin of the request the caller made, the first of a
+// redirect chain. The request given is not modified: a clone carries the headers.
 //
 //	client := &http.Client{Transport: &unleashed.Transport{APIID: apiID, ClientType: "acme/orderautomation", Key: key,
 //		Origin: "https://api.unleashedsoftware.com"}}
@@ -102,28 +104,26 @@ type Transport struct {
 	Origin string
 }
 
-// RoundTrip signs a clone of req, if req goes to the Transport's origin, and sends it with the base transport. If
-// signing fails, nothing is sent and the error (an *Error with Op "Transport") is returned; req's body is closed
-// either way, as http.RoundTripper asks.
+// RoundTrip signs a clone of req and sends it with the base transport. If req may not be signed (another origin)
+// or signing fails, nothing is sent and an error is returned: a *RedirectRefusedError, an *OriginError, or an
+// *Error with Op "Transport". req's body is closed either way, as http.RoundTripper asks.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	const op = "Transport"
-	signed := req.Clone(req.Context())
-	if signed.Header == nil {
-		signed.Header = make(http.Header, 5)
-	}
 	origin, err := t.origin(req)
 	if err == nil {
 		err = checkIdentity(op, t.APIID, t.ClientType)
 	}
-	if err == nil && sameOrigin(req.URL, origin) {
-		var values headerValues
+	if err == nil && !sameOrigin(req.URL, origin) {
+		if req.Response != nil {
+			err = &RedirectRefusedError{Response: req.Response, Location: req.URL, Origin: originString(origin)}
+		} else {
+			err = &OriginError{Origin: t.Origin, URL: req.URL.String()}
+		}
+	}
+	var values headerValues
+	if err == nil {
 		// The query bytes that go on the wire; a '?' first, as the C call takes a URL.
 		values, err = t.Key.headerValues(op, t.APIID, t.ClientType, "?"+req.URL.RawQuery, t.Form)
-		setHeaders(signed.Header, values, false)
-	} else if err == nil {
-		for _, name := range []string{HeaderAPIAuthID, HeaderAPIAuthSignature, HeaderClientType} {
-			signed.Header.Del(name)
-		}
 	}
 	if err != nil {
 		if req.Body != nil {
@@ -131,6 +131,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
+	signed := req.Clone(req.Context())
+	if signed.Header == nil {
+		signed.Header = make(http.Header, 5)
+	}
+	setHeaders(signed.Header, values, false)
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport
@@ -155,14 +160,39 @@ func (t *Transport) origin(req *http.Request) (*url.URL, error) {
 	return first.URL, nil
 }
 
-// OriginError says that Transport.Origin is not an origin such as "https://api.unleashedsoftware.com".
+// RedirectRefusedError is a redirect to another origin that Transport refused to send: the other origin received
+// nothing. errors.As finds it through the *url.Error an http.Client returns.
+type RedirectRefusedError struct {
+	Response *http.Response // the redirect response, 301, 302, 303, 307 or 308 (its body already closed)
+	Location *url.URL       // where it pointed
+	Origin   string         // the origin the Transport signs for
+}
+
+func (e *RedirectRefusedError) Error() string {
+	status := 0
+	if e.Response != nil {
+		status = e.Response.StatusCode
+	}
+	return fmt.Sprintf("unleashed: Transport: refused to follow a %d redirect from %s to another origin, %s: "+
+		"signed requests never leave their origin; if you trust it, set Transport.Origin to it and request it "+
+		"yourself", status, e.Origin, originString(e.Location))
+}
+
+// OriginError is a Transport whose Origin is not an origin such as "https://api.unleashedsoftware.com" (URL is
+// empty), or a request the caller made to another origin than Origin (URL is that request's), which the Transport
+// did not send.
 type OriginError struct {
-	Origin string // the value given
+	Origin string // Transport.Origin
+	URL    string // the request's URL, or "" when Origin itself is wrong
 }
 
 func (e *OriginError) Error() string {
-	return "unleashed: Transport: Origin " + strconv.Quote(e.Origin) +
-		` is not an origin: give the scheme, host and port only, such as "https://api.unleashedsoftware.com"`
+	if e.URL == "" {
+		return "unleashed: Transport: Origin " + strconv.Quote(e.Origin) +
+			` is not an origin: give the scheme, host and port only, such as "https://api.unleashedsoftware.com"`
+	}
+	return "unleashed: Transport: a request to " + e.URL + " is not for " + e.Origin +
+		", the only origin this Transport signs for: nothing was sent"
 }
 
 // sameOrigin reports whether a and b have the same scheme, host and port (a default port written or not).
@@ -182,4 +212,9 @@ func port(u *url.URL) string {
 		return "443"
 	}
 	return ""
+}
+
+// originString is u's scheme://host[:port].
+func originString(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The C# binding (bindings/dotnet), with Mono from Debian's packages: build it with mcs at C# 6 (the language
 # level it shares with .NET 6+), run its NUnit tests (every vector, bad input, key wiping, the C# constants
-# against the header, HttpClient end to end against the mock, the README example), and fail unless every test
-# ran and passed. The benchmark runs once with short rounds, as a check that it works, not for figures.
+# against the header, HttpClient end to end against the mock, the HTTP conformance suite on the mock's two origins,
+# the README example), and fail unless every test ran and passed. The benchmark runs once with short rounds, as a check that it works, not for figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -35,7 +35,12 @@ if ! [[ $summary =~ $passed ]]; then
     exit 1
 fi
 total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$summary")
-echo "-- $total tests passed"
+conformance=$(grep -c '<test-case name="[^"]*ConformanceTests.conformance [^"]*" [^>]*result="Success"' "$out/TestResult.xml" || true)
+if ((conformance < 15)); then
+    echo "only $conformance conformance cases passed" >&2
+    exit 1
+fi
+echo "-- $total tests passed, $conformance of them the conformance cases"
 
 echo "-- benchmark, short rounds (figures in BENCHMARKS.md come from longer runs)"
 mono "$out/Unleashed.Signer.Benchmark.exe" 100 3

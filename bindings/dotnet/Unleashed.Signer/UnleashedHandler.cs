@@ -24,12 +24,12 @@ namespace Unleashed.Signer
     /// the <see cref="SigningKey"/> after the client.
     /// </para>
     /// <para>
-    /// Only requests to one origin (scheme, host and port) are signed: <see cref="Origin"/> when set, else the
-    /// origin of each request the caller sends. The handler follows redirects itself, one hop at a time, when the
-    /// inner handler would have (<c>AllowAutoRedirect</c>, which it turns off on the inner handler before the
-    /// first request, and <c>MaxAutomaticRedirections</c>): a redirect to the same origin is signed again for its
-    /// own query, and a redirect to another origin is sent without the three signing headers (and without
-    /// <c>Authorization</c> and <c>Cookie</c>).
+    /// Redirects follow docs/http-contract.md. The handler follows them itself, one hop at a time, when the inner
+    /// handler would have (<c>AllowAutoRedirect</c>, which it turns off on the inner handler before the first
+    /// request, and <c>MaxAutomaticRedirections</c>): a redirect to the same origin (scheme, host and port) as the
+    /// request sent is signed again for its own query, and a redirect to any other origin is refused: nothing is
+    /// sent there, and <see cref="RedirectRefusedException"/> is thrown, holding the 3xx response. With
+    /// <c>AllowAutoRedirect = false</c> the caller gets every 3xx response itself, as usual.
     /// </para>
     /// <para>
     /// A body whose <c>Content-Type</c> is <see cref="StringContent"/>'s <c>text/plain</c> is sent as
@@ -56,9 +56,6 @@ namespace Unleashed.Signer
             HeaderNames.ApiAuthId, HeaderNames.ApiAuthSignature, HeaderNames.ClientType,
         };
 
-        // The caller's own credentials, which HttpClientHandler itself drops on a redirect to another origin.
-        private static readonly string[] OriginCredentials = { "Authorization", "Cookie" };
-
         private readonly string _apiId;
         private readonly SigningKey _key;
         private readonly string _clientType;
@@ -67,7 +64,6 @@ namespace Unleashed.Signer
         private volatile bool _ready;
         private bool _follow;
         private int _maxRedirects;
-        private Uri _origin;
 
         /// <summary>
         /// A handler with no inner handler yet, for <c>IHttpClientFactory</c> (<c>AddHttpMessageHandler</c>) or to
@@ -111,31 +107,6 @@ namespace Unleashed.Signer
             InnerHandler = innerHandler;
         }
 
-        /// <summary>
-        /// The only origin requests are signed for, such as <c>https://api.unleashedsoftware.com/</c> (its path is
-        /// ignored); <c>null</c> (the default) means the origin of each request the caller sends. Set it before
-        /// the first request.
-        /// </summary>
-        /// <exception cref="ArgumentException">The URI is not an absolute <c>http</c> or <c>https</c> URI.</exception>
-        public Uri Origin
-        {
-            get
-            {
-                return _origin;
-            }
-
-            set
-            {
-                if (value != null && (!value.IsAbsoluteUri || (value.Scheme != "http" && value.Scheme != "https")))
-                {
-                    throw new ArgumentException(
-                        "the origin must be an absolute http or https URI, such as https://api.unleashedsoftware.com/",
-                        nameof(value));
-                }
-                _origin = value;
-            }
-        }
-
         /// <inheritdoc/>
         protected override async Task<HttpResponseMessage> SendAsync(
             HttpRequestMessage request, CancellationToken cancellationToken)
@@ -145,8 +116,8 @@ namespace Unleashed.Signer
                 throw new ArgumentNullException(nameof(request));
             }
             TakeOverRedirects();
-            Uri origin = _origin ?? WithoutFragment(RequestUriOf(request));
-            Prepare(request, origin);
+            Prepare(request);
+            Uri origin = request.RequestUri;
             HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             for (int hops = 0; _follow && hops < _maxRedirects; hops++)
             {
@@ -155,10 +126,14 @@ namespace Unleashed.Signer
                 {
                     break;
                 }
+                if (!SameOrigin(next, origin))
+                {
+                    throw new RedirectRefusedException(response, next, origin);
+                }
                 HttpRequestMessage following = Redirected(request, next, response.StatusCode);
                 response.Dispose();
                 request = following;
-                Prepare(request, origin);
+                Prepare(request);
                 response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
             return response;
@@ -231,13 +206,8 @@ namespace Unleashed.Signer
                 Version = previous.Version,
                 Content = toGet ? null : previous.Content,
             };
-            bool crossOrigin = !SameOrigin(previous.RequestUri, next);
             foreach (KeyValuePair<string, IEnumerable<string>> header in previous.Headers)
             {
-                if (crossOrigin && Array.Exists(OriginCredentials, name => Is(name, header.Key)))
-                {
-                    continue;
-                }
                 following.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
             foreach (KeyValuePair<string, object> property in previous.Properties)
@@ -301,9 +271,8 @@ namespace Unleashed.Signer
             }
         }
 
-        /// <summary>Signs <paramref name="request"/> when it goes to <paramref name="origin"/>, and strips the
-        /// signing headers when it does not.</summary>
-        private void Prepare(HttpRequestMessage request, Uri origin)
+        /// <summary>Signs <paramref name="request"/> for its own URI, replacing any signing headers it carries.</summary>
+        private void Prepare(HttpRequestMessage request)
         {
             Uri uri = WithoutFragment(RequestUriOf(request));
             if (!ReferenceEquals(uri, request.RequestUri))
@@ -314,10 +283,6 @@ namespace Unleashed.Signer
             {
                 // Replaced, not added to: a request sent again (a retry) is signed again.
                 request.Headers.Remove(name);
-            }
-            if (!SameOrigin(uri, origin))
-            {
-                return;
             }
             string[] values = _key.HeaderValues(_apiId, _clientType, uri.PathAndQuery, _form);
             for (int i = 0; i < SigningHeaders.Length; i++)

@@ -99,6 +99,12 @@ test('headers() carries the id, the URL signature and the client type', () => {
     });
     const wire = key.headers('/Customers?customerName=A%20B', { apiId: API_ID, clientType: 'a/b', form: 'wire' });
     assert.equal(wire['api-auth-signature'], reference(SECRET, 'customerName=A%20B'));
+    // The id goes out in lower case however it is given: the C library writes it.
+    const upper = key.headers('/Customers', { apiId: API_ID.toUpperCase(), clientType: 'a/b' });
+    assert.equal(upper['api-auth-id'], API_ID);
+    assert.equal(upper['api-auth-signature'], reference(SECRET, ''));
+    key.dispose();
+    throwsStatus(() => key.headers('/x', { apiId: API_ID, clientType: 'a/b' }), 'KEY_NOT_INITIALISED');
 });
 
 test('bad keys: the C status and message, never the key', () => {

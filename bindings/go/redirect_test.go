@@ -89,6 +89,43 @@ func TestTransportNeverSignsForAnotherOrigin(t *testing.T) {
 	}
 }
 
+// A client that does not follow redirects gets a same-origin 3xx as usual, and a cross-origin one refused all the
+// same (docs/http-contract.md: the Transport sees the response before it can know what the client will do).
+func TestTransportRefusesEvenWhenTheClientDoesNotFollow(t *testing.T) {
+	key, err := unleashed.NewKey(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer key.Close()
+	other := newRecorder(t)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := "/next?page=2"
+		if r.URL.Path == "/away" {
+			target = other.URL + "/next?page=2"
+		}
+		http.Redirect(w, r, target, http.StatusFound)
+	}))
+	defer api.Close()
+	client := &http.Client{
+		Transport:     &unleashed.Transport{APIID: "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", ClientType: "acme/app", Key: key},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := client.Get(api.URL + "/stay")
+	if err != nil || resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/next?page=2" {
+		t.Errorf("a same-origin redirect not followed: %v, %v; want the 302", resp, err)
+	}
+	if err == nil {
+		resp.Body.Close()
+	}
+	var refused *unleashed.RedirectRefusedError
+	if _, err := client.Get(api.URL + "/away"); !errors.As(err, &refused) || refused.Response.StatusCode != http.StatusFound {
+		t.Errorf("a cross-origin redirect not followed: %v; want a *RedirectRefusedError", err)
+	}
+	if len(other.requests) != 0 {
+		t.Errorf("the other origin received %d requests, want none", len(other.requests))
+	}
+}
+
 // With Origin set, a request the caller makes to another origin is not sent; an Origin that is not an origin is
 // an error that says what to give.
 func TestTransportOrigin(t *testing.T) {

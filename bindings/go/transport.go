@@ -84,9 +84,10 @@ func setHeaders(h http.Header, values headerValues, replace bool) {
 //
 // The signature is made from the request's own URL when it is sent, req.URL.RawQuery: the query bytes that go on
 // the wire, signed in Form. A redirect the http.Client follows to the same origin is signed again for its own
-// query. A redirect to any other origin is refused: RoundTrip sends nothing and returns a *RedirectRefusedError,
-// since the signing headers are a credential that never leaves its origin (docs/http-contract.md). A request the
-// caller makes to an origin other than Origin is not sent either (an *OriginError).
+// query. A redirect to any other origin is refused, whether or not the client would follow it: RoundTrip returns
+// a *RedirectRefusedError instead of the 3xx response, and nothing is ever sent to that origin, since the signing
+// headers are a credential that never leaves its origin (docs/http-contract.md). A request the caller makes to an
+// origin other than Origin is not sent either (an *OriginError).
 //
 // The origin is Origin when set (recommended), else the origin of the request the caller made, the first of a
 // redirect chain. The request given is not modified: a clone carries the headers.
@@ -140,7 +141,25 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	return base.RoundTrip(signed)
+	resp, err := base.RoundTrip(signed)
+	if err != nil || !isRedirect(resp.StatusCode) {
+		return resp, err
+	}
+	// Refused here, when the redirect comes back, whether or not the client follows it: the Transport cannot know.
+	if next, err := resp.Location(); err == nil && !sameOrigin(next, origin) {
+		resp.Body.Close()
+		return nil, &RedirectRefusedError{Response: resp, Location: next, Origin: originString(origin)}
+	}
+	return resp, nil
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect,
+		http.StatusPermanentRedirect:
+		return true
+	}
+	return false
 }
 
 // origin is the origin req may be signed for: Origin, or that of the first request of req's redirect chain.

@@ -29,7 +29,8 @@ namespace Unleashed.Signer
     /// request, and <c>MaxAutomaticRedirections</c>): a redirect to the same origin (scheme, host and port) as the
     /// request sent is signed again for its own query, and a redirect to any other origin is refused: nothing is
     /// sent there, and <see cref="RedirectRefusedException"/> is thrown, holding the 3xx response. With
-    /// <c>AllowAutoRedirect = false</c> the caller gets every 3xx response itself, as usual.
+    /// <c>AllowAutoRedirect = false</c> the caller gets a same-origin 3xx response itself, as usual, and a
+    /// cross-origin one is refused all the same.
     /// </para>
     /// <para>
     /// A body whose <c>Content-Type</c> is <see cref="StringContent"/>'s <c>text/plain</c> is sent as
@@ -119,16 +120,22 @@ namespace Unleashed.Signer
             Prepare(request);
             Uri origin = request.RequestUri;
             HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            for (int hops = 0; _follow && hops < _maxRedirects; hops++)
+            for (int hops = 0; ; hops++)
             {
                 Uri next = RedirectTarget(request.RequestUri, response);
                 if (next == null)
                 {
                     break;
                 }
+                // Refused whether or not redirects are followed: the contract holds for callers that follow them.
                 if (!SameOrigin(next, origin))
                 {
                     throw new RedirectRefusedException(response, next, origin);
+                }
+                bool downgrade = request.RequestUri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp;
+                if (!_follow || hops == _maxRedirects || downgrade)
+                {
+                    break;
                 }
                 HttpRequestMessage following = Redirected(request, next, response.StatusCode);
                 response.Dispose();
@@ -166,7 +173,7 @@ namespace Unleashed.Signer
                 StringComparison.OrdinalIgnoreCase) == 0;
         }
 
-        /// <summary>Where a redirect response sends the request next, as HttpClientHandler would; else null.</summary>
+        /// <summary>Where a redirect response points (resolved against the request's URI); else null.</summary>
         private static Uri RedirectTarget(Uri current, HttpResponseMessage response)
         {
             switch ((int)response.StatusCode)
@@ -185,10 +192,7 @@ namespace Unleashed.Signer
             {
                 return null;
             }
-            Uri next = location.IsAbsoluteUri ? location : new Uri(current, location);
-            bool web = next.Scheme == Uri.UriSchemeHttp || next.Scheme == Uri.UriSchemeHttps;
-            bool downgrade = current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp;
-            return web && !downgrade ? next : null;
+            return location.IsAbsoluteUri ? location : new Uri(current, location);
         }
 
         /// <summary>

@@ -409,8 +409,9 @@ export class RedirectRefusedError extends Error {
  * Redirects are followed here, not by the wrapped `fetch` (which is called with `redirect: 'manual'`), one hop at a
  * time (docs/http-contract.md): a redirect to the same origin (scheme, host, port) as the request is signed again
  * for its own query; a redirect to any other origin is refused, and the call rejects with a
- * `RedirectRefusedError` without sending anything there. A request with `redirect: 'manual'` gets the 3xx
- * response itself, and one with `redirect: 'error'` fails on it, as with `fetch`.
+ * `RedirectRefusedError` without sending anything there, whatever the request's `redirect` mode. A request with
+ * `redirect: 'manual'` gets a same-origin 3xx response itself, and one with `redirect: 'error'` fails on it, as
+ * with `fetch`.
  *
  * A key given as text is prepared once and wiped when the returned function is garbage-collected; pass a
  * `SigningKey` to wipe it yourself.
@@ -442,10 +443,10 @@ export function unleashedFetch(options: UnleashedFetchOptions): typeof fetch {
 
     return async function unleashed(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
         let request = new Request(resolve(input, base), init);
-        if (request.redirect !== 'follow') return send(signed(request, request.redirect));
+        const mode = request.redirect;
         const origin = new URL(request.url).origin;
         // A 307 or 308 sends the body again, so it is read once, and each hop sends it with its length.
-        const body = request.body === null ? null : await request.arrayBuffer();
+        const body = mode !== 'follow' || request.body === null ? null : await request.arrayBuffer();
         if (body !== null) request = new Request(request, { body });
         for (let hops = 0; ; hops++) {
             const response = await send(signed(request, 'manual'));
@@ -454,9 +455,12 @@ export function unleashedFetch(options: UnleashedFetchOptions): typeof fetch {
                 if (hops > 0) Object.defineProperty(response, 'redirected', { value: true });
                 return response;
             }
+            // Refused whatever the mode: the contract holds for callers that follow redirects themselves too.
             const next = new URL(location, request.url);
             if (next.origin !== origin) throw new RedirectRefusedError(response, next, origin);
+            if (mode === 'manual') return response;
             await response.body?.cancel();
+            if (mode === 'error') throw new TypeError(`unleashedFetch: ${request.url} redirected, with redirect: 'error'`);
             if (hops === MAX_REDIRECTS) {
                 throw new TypeError(`unleashedFetch: more than ${MAX_REDIRECTS} redirects from ${request.url}`);
             }

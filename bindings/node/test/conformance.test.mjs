@@ -75,11 +75,14 @@ describe('conformance', () => {
         });
     }
 
-    test("redirect: 'manual' gets the 3xx itself, cross-origin or not, and nothing is followed", async () => {
-        for (const where of ['same', 'other']) {
-            const response = await unleashed()(`/conformance/redirect/302/${where}/X?a=1`, { redirect: 'manual' });
-            assert.equal(response.status, 302);
-            assert.match(response.headers.get('Location'), /\/conformance\/X\?hop=2&a=1$/);
+    test("redirect: 'manual' gets a same-origin 3xx itself, 'error' fails on it; a cross-origin one is refused in both", async () => {
+        const same = await unleashed()('/conformance/redirect/302/same/X?a=1', { redirect: 'manual' });
+        assert.equal(same.status, 302);
+        assert.match(same.headers.get('Location'), /^\/conformance\/X\?hop=2&a=1$/);
+        await assert.rejects(unleashed()('/conformance/redirect/307/same/X?a=1', { redirect: 'error' }), TypeError);
+        for (const redirect of ['manual', 'error']) {
+            const call = unleashed()('/conformance/redirect/302/other/X?a=1', { redirect });
+            await assert.rejects(call, (error) => error instanceof RedirectRefusedError && error.response.status === 302);
         }
     });
 

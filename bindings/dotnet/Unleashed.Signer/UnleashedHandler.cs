@@ -214,10 +214,13 @@ namespace Unleashed.Signer
             {
                 following.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
+            // Obsolete from .NET 5 (Options replaces it, and shares its storage), the only way on Mono.
+#pragma warning disable 618
             foreach (KeyValuePair<string, object> property in previous.Properties)
             {
                 following.Properties[property.Key] = property.Value;
             }
+#pragma warning restore 618
             return following;
         }
 

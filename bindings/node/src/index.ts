@@ -446,7 +446,7 @@ export function unleashedFetch(options: UnleashedFetchOptions): typeof fetch {
         const mode = request.redirect;
         const origin = new URL(request.url).origin;
         // A 307 or 308 sends the body again, so it is read once, and each hop sends it with its length.
-        const body = mode !== 'follow' || request.body === null ? null : await request.arrayBuffer();
+        let body = mode !== 'follow' || request.body === null ? null : await request.arrayBuffer();
         if (body !== null) request = new Request(request, { body });
         for (let hops = 0; ; hops++) {
             const response = await send(signed(request, 'manual'));
@@ -464,7 +464,9 @@ export function unleashedFetch(options: UnleashedFetchOptions): typeof fetch {
             if (hops === MAX_REDIRECTS) {
                 throw new TypeError(`unleashedFetch: more than ${MAX_REDIRECTS} redirects from ${request.url}`);
             }
+            const method = request.method;
             request = redirected(request, body, next, response.status);
+            if (request.method !== method) body = null; // a GET now, for every later hop too
         }
     };
 }

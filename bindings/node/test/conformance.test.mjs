@@ -75,6 +75,17 @@ describe('conformance', () => {
         });
     }
 
+    test('a POST turned into a GET by a 303 stays a GET without a body through a later 307', async () => {
+        const response = await unleashed()('/conformance/redirect/303/same/redirect/307/same/End?a=1', {
+            method: 'POST',
+            body: '{"a":1}',
+        });
+        const got = lines(await response.text());
+        assert.equal(response.status, 200);
+        assert.deepEqual(got.target, ['/conformance/End?hop=2&hop=2&a=1']);
+        assert.deepEqual(got.body, ['']);
+    });
+
     test("redirect: 'manual' gets a same-origin 3xx itself, 'error' fails on it; a cross-origin one is refused in both", async () => {
         const same = await unleashed()('/conformance/redirect/302/same/X?a=1', { redirect: 'manual' });
         assert.equal(same.status, 302);

@@ -47,7 +47,9 @@ run_tests() {
         echo "go test ran no tests, or not the end-to-end and conformance ones" >&2
         return 1
     fi
-    echo "$(grep -c '^--- PASS' <<<"$out") tests passed; conformance cases: $(grep -c 'conformance go .*: ok$' <<<"$out") ok"
+    echo "$(grep -c '^--- PASS' <<<"$out") tests passed; conformance cases ok (with Origin set, and unset): $(
+        grep -oE 'conformance go \(Origin "http[^"]*"\) [a-z0-9-]+: ok$' <<<"$out" | sed -E 's/.*\) ([a-z0-9-]+): ok/\1/' |
+            tr '\n' ' ')/ $(grep -c 'conformance go (Origin "") .*: ok$' <<<"$out")"
 }
 echo "-- go test"
 run_tests

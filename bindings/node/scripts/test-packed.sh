@@ -46,7 +46,8 @@ fi
 echo "-- node --test, in $project"
 node --test --test-reporter=tap test/*.test.mjs >"$work/tap.txt" || { cat "$work/tap.txt"; exit 1; }
 grep -E '^# (tests|pass|fail|skipped|todo|cancelled) ' "$work/tap.txt"
-echo "conformance cases passed: $(grep -cE '^ *ok [0-9]+ - conformance ' "$work/tap.txt")"
+echo "conformance cases passed: $(grep -cE '^ *ok [0-9]+ - conformance ' "$work/tap.txt")" \
+    "($(grep -oE '^ *ok [0-9]+ - conformance [a-z0-9-]+' "$work/tap.txt" | sed 's/.* conformance //' | tr '\n' ' '))"
 # A run that ran nothing, or skipped anything, is not a pass.
 grep -qE '^# pass [1-9]' "$work/tap.txt" || { echo "no tests ran" >&2; exit 1; }
 if (($(grep -cE '^ *ok [0-9]+ - conformance ' "$work/tap.txt") < 15)); then

@@ -73,7 +73,8 @@ symbols=$(x86_64-w64-mingw32-nm "$out/libunleashed_signer.dll.a")
 while read -r name; do
     grep -qx "[0-9a-f]* I __imp_$name" <<<"$symbols" || fail "libunleashed_signer.dll.a has no import for $name"
 done <<<"$expected"
-grep -q 'unleashed_signer\.dll' <(strings "$out/libunleashed_signer.dll.a") ||
+names=$(strings "$out/libunleashed_signer.dll.a")
+grep -q 'unleashed_signer\.dll' <<<"$names" ||
     fail "libunleashed_signer.dll.a does not name unleashed_signer.dll"
 
 # Only system DLLs: a dependency on libgcc_s_seh-1.dll or libwinpthread-1.dll would have to be shipped too.

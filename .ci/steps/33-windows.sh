@@ -5,7 +5,8 @@
 #  1. the C vector program over testdata/vectors.txt (every vector);
 #  2. ffi/tests/c/bad_input.c (every bad input);
 #  3. ffi/tests/windows/registers.c: xmm6-xmm15 (callee-saved on Windows x64) survive every export, and the
-#     volatile vector state is zero after each (the key-hygiene clear).
+#     volatile vector state is zero after each (the key-hygiene clear);
+#  4. residue/scan_wine.py: no piece of any key-derived secret in the Wine process's memory after clear (DLL).
 # Then the runtimes' Windows builds that can run here (bindings/*/windows-test.sh, each saying what it covers).
 # Wine's timings mean nothing: nothing here measures speed.
 set -euo pipefail
@@ -41,10 +42,14 @@ build() { # name source
         -o "$work/$1_dll.exe"
     x86_64-w64-mingw32-gcc "${cflags[@]}" "$2" "$dist/libunleashed_signer.a" "${static_libs[@]}" \
         -o "$work/$1_static.exe"
-    # The DLL build must really use the DLL, the static one must not.
-    x86_64-w64-mingw32-objdump -p "$work/$1_dll.exe" | grep -q 'DLL Name: unleashed_signer.dll' ||
+    # The DLL build must really use the DLL, the static one must not. (Whole objdump output first: `grep -q`
+    # closing the pipe early would make objdump fail under pipefail.)
+    local imports
+    imports=$(x86_64-w64-mingw32-objdump -p "$work/$1_dll.exe")
+    grep -q 'DLL Name: unleashed_signer.dll' <<<"$imports" ||
         { echo "$1_dll.exe does not import unleashed_signer.dll" >&2; exit 1; }
-    if x86_64-w64-mingw32-objdump -p "$work/$1_static.exe" | grep -q 'DLL Name: unleashed_signer'; then
+    imports=$(x86_64-w64-mingw32-objdump -p "$work/$1_static.exe")
+    if grep -q 'DLL Name: unleashed_signer' <<<"$imports"; then
         echo "$1_static.exe imports unleashed_signer.dll" >&2
         exit 1
     fi
@@ -68,6 +73,9 @@ for linkage in dll static; do
     run "bad_input_$linkage.exe" "$version"
     run "registers_$linkage.exe"
 done
+
+echo "-- residue/scan_wine.py: what is left of a key after clear (DLL; scan.py's needles, control must find)"
+python3 residue/scan_wine.py --dist "$dist" --wine "$wine" --linkage dll --check
 
 for binding_test in bindings/*/windows-test.sh; do
     [[ -e $binding_test ]] || continue

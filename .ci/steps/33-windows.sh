@@ -16,7 +16,7 @@ started=$SECONDS
 
 source .ci/lib/debian.sh
 debian_rust rust-web-src gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev
-apt_need wine64
+apt_need wine64 golang-go
 
 scripts/build-windows.sh
 dist=$CARGO_TARGET_DIR/windows-x64

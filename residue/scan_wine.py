@@ -32,7 +32,10 @@ HERE = pathlib.Path(__file__).resolve().parent
 # "abcdefghijklmnopqrstuvwxyz\0\0\0\0\0\0ABCDEFGHIJKLMNOPQRSTUVWXYZ"). Here that key has the same shape (84
 # base64 characters and "==") and no such run; the other keys are scan.py's.
 scan.KEYS = dict(scan.KEYS)
-scan.KEYS["text-86"] = ("text", b"qT7wZ2mR9xLc4VbN0sKd8HfJ3gPa6YeU1oWi5EtQr+M/yXnB2lCvA7hG4zSjD9kF0uI3pO6wR8qT1mL5xZKp==")
+scan.KEYS["text-86"] = (
+    "text",
+    b"qT7wZ2mR9xLc4VbN0sKd8HfJ3gPa6YeU1oWi5EtQr+M/yXnB2lCvA7hG4zSjD9kF0uI3pO6wR8qT1mL5xZKp==",
+)
 STATIC_LIBS = ["-lkernel32", "-lntdll", "-luserenv", "-lws2_32", "-ldbghelp"]
 
 
@@ -47,6 +50,16 @@ def build(dist: pathlib.Path, out: pathlib.Path) -> dict[str, pathlib.Path]:
     subprocess.run(common + [str(dist / "libunleashed_signer.a"), *STATIC_LIBS, "-o", str(programs["c-static"])],
                    check=True)
     return programs
+
+
+def scan_once_more_on_failure(argv: list[str], program: str, path: str, storage: str, key_name: str) -> scan.Run:
+    """scan.scan_one, run again once if the program did not start or stop cleanly: one of about 500 Wine starts
+    here exited 1 before running main() and printed nothing; a program that really fails, fails twice."""
+    try:
+        return scan.scan_one(argv, program, path, storage, key_name)
+    except RuntimeError as error:
+        print(f"scan_wine.py: {error}; running it once more", file=sys.stderr)
+        return scan.scan_one(argv, program, path, storage, key_name)
 
 
 def main() -> int:
@@ -68,7 +81,7 @@ def main() -> int:
             for program, exe in programs.items():
                 for storage in scan.STORAGES:
                     for path in scan.PATHS + ["control"]:
-                        runs.append(scan.scan_one([args.wine, str(exe)], program, path, storage, key_name))
+                        runs.append(scan_once_more_on_failure([args.wine, str(exe)], program, path, storage, key_name))
 
     names = {"c-dll": "C ABI, DLL (Wine)", "c-static": "C ABI, static (Wine)"}
     lines = ["| path | " + " | ".join(names[p] for p in programs) + " |", "|---" * (len(programs) + 1) + "|"]

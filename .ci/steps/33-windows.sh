@@ -54,6 +54,11 @@ build() { # name source
         exit 1
     fi
 }
+# The register test must call every export of the ABI (a new export needs its probe there).
+for name in $(sed -n 's/^function //p' ffi/abi/0.1.txt); do
+    grep -q "(export_fn)$name," ffi/tests/windows/registers.c ||
+        { echo "ffi/tests/windows/registers.c does not probe $name" >&2; exit 1; }
+done
 build sign_vectors examples/c/sign_vectors.c
 build bad_input ffi/tests/c/bad_input.c
 build registers ffi/tests/windows/registers.c

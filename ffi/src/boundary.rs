@@ -232,6 +232,15 @@ impl Output {
         unsafe { core::slice::from_raw_parts_mut(self.ptr, self.len) }
     }
 
+    /// Copies `bytes` to the start of the buffer, or writes nothing if they do not fit.
+    pub(crate) fn write(self, bytes: &[u8]) -> Result<(), unleashed_status> {
+        self.require(bytes.len())?;
+        // SAFETY: `new`'s contract gives `len` writable bytes and `require` checked that `bytes` fit. `bytes` is a
+        // computed value owned by Rust (never a view of this buffer), so the ranges cannot overlap.
+        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr, bytes.len()) };
+        Ok(())
+    }
+
     /// Copies `bytes` and a terminating NUL, or writes nothing if they do not fit.
     pub(crate) fn write_with_nul(self, bytes: &[u8]) -> Result<(), unleashed_status> {
         self.require(bytes.len() + 1)?;
@@ -351,6 +360,10 @@ mod tests {
         assert_eq!(output(4).write_with_nul(b"abcd"), Err(UNLEASHED_BUFFER_TOO_SMALL));
         assert_eq!(output(5).write_with_nul(b"abcd"), Ok(()));
         assert_eq!(&buf, b"abcd\0");
+        assert_eq!(output(2).write(b"xyz"), Err(UNLEASHED_BUFFER_TOO_SMALL));
+        assert_eq!(&buf, b"abcd\0");
+        assert_eq!(output(3).write(b"xyz"), Ok(()));
+        assert_eq!(&buf, b"xyzd\0");
     }
 
     #[test]

@@ -19,10 +19,10 @@ tarball=$(realpath "$tarball")
 project="$work/project"
 mkdir -p "$project/fixtures"
 cp -r "$here/test" "$project/test"
-cp "$repo/testdata/vectors.txt" "$repo/testdata/e2e_cases.txt" "$repo/testing/mock_unleashed.py" \
+cp "$repo/testdata/vectors.txt" "$repo/testdata/e2e_cases.txt" "$repo/testdata/http_conformance.txt" \
+    "$repo/testing/mock_unleashed.py" "$repo/residue/scan.py" \
     "$repo/include/unleashed_signer.h" "$repo/Cargo.toml" "$project/fixtures/"
 cp "$here/README.md" "$project/fixtures/README.node.md"
-cp "$repo/README.md" "$project/fixtures/README.root.md"
 
 # The tests' own tools at the versions locked for the package's development.
 locked() { node -p "require('$here/package-lock.json').packages['node_modules/$1'].version"; }
@@ -46,8 +46,14 @@ fi
 echo "-- node --test, in $project"
 node --test --test-reporter=tap test/*.test.mjs >"$work/tap.txt" || { cat "$work/tap.txt"; exit 1; }
 grep -E '^# (tests|pass|fail|skipped|todo|cancelled) ' "$work/tap.txt"
+echo "conformance cases passed: $(grep -cE '^ *ok [0-9]+ - conformance ' "$work/tap.txt")" \
+    "($(grep -oE '^ *ok [0-9]+ - conformance [a-z0-9-]+' "$work/tap.txt" | sed 's/.* conformance //' | tr '\n' ' '))"
 # A run that ran nothing, or skipped anything, is not a pass.
 grep -qE '^# pass [1-9]' "$work/tap.txt" || { echo "no tests ran" >&2; exit 1; }
+if (($(grep -cE '^ *ok [0-9]+ - conformance ' "$work/tap.txt") < 15)); then
+    echo "fewer than 15 conformance cases passed" >&2
+    exit 1
+fi
 for kind in fail skipped todo cancelled; do
     grep -qE "^# $kind 0$" "$work/tap.txt" || { cat "$work/tap.txt"; echo "tests: $kind is not 0" >&2; exit 1; }
 done

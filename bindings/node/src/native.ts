@@ -21,6 +21,13 @@ export interface Native {
     verify(key: NativeKey, message: Bytes, signature: Bytes): number;
     verifyUrl(key: NativeKey, url: Bytes, form: number, signature: Bytes): number;
     buildQuery(key: NativeKey, namesAndValues: Bytes[], form: number): [query: string, signature: string] | number;
+    headersForUrl(
+        key: NativeKey,
+        apiId: Bytes,
+        clientType: Bytes,
+        url: Bytes,
+        form: number,
+    ): [apiAuthId: string, apiAuthSignature: string, clientType: string] | number;
     apiIdValidate(id: Bytes): number;
     clientTypeValidate(clientType: Bytes): number;
     statusStr(status: number): string;

@@ -139,14 +139,10 @@ static int all_zero(const unsigned char *bytes, size_t n) {
 static unsigned char fill[REGS * SLOT], after[REGS * SLOT];
 static int width;
 
-/* Calls `fn` through probe_call and checks the registers; returns the export's return value (rax). */
-static uint64_t probe(const char *name, export_fn fn, int goes_through_boundary, uint64_t a0, uint64_t a1,
-                      uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7, uint64_t a8) {
-    uint64_t args[MAX_ARGS];
+/* Calls `fn` with `args` through probe_call and checks the registers; returns the export's return value (rax). */
+static uint64_t probe_args(const char *name, export_fn fn, int goes_through_boundary, const uint64_t *args) {
     uint64_t result;
     int reg;
-    args[0] = a0, args[1] = a1, args[2] = a2, args[3] = a3, args[4] = a4;
-    args[5] = a5, args[6] = a6, args[7] = a7, args[8] = a8, args[9] = 0;
     memset(after, 0xEE, sizeof after);
     result = probe_call(fn, args, fill, after, width);
     for (reg = 6; reg <= 15; reg++) {
@@ -168,6 +164,15 @@ static uint64_t probe(const char *name, export_fn fn, int goes_through_boundary,
         }
     }
     return result;
+}
+
+/* probe_args for exports of up to nine arguments. */
+static uint64_t probe(const char *name, export_fn fn, int goes_through_boundary, uint64_t a0, uint64_t a1,
+                      uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7, uint64_t a8) {
+    uint64_t args[MAX_ARGS];
+    args[0] = a0, args[1] = a1, args[2] = a2, args[3] = a3, args[4] = a4;
+    args[5] = a5, args[6] = a6, args[7] = a7, args[8] = a8, args[9] = 0;
+    return probe_args(name, fn, goes_through_boundary, args);
 }
 
 #define P(x) ((uint64_t)(uintptr_t)(x))
@@ -266,6 +271,20 @@ int main(void) {
               strcmp(out, expected) == 0,
           "unleashed_query_sign", "result", -1);
 
+    {
+        static const char id[] = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", client[] = "acme/orderautomation";
+        unleashed_headers headers;
+        uint64_t args[MAX_ARGS];
+        memset(&headers, 0, sizeof headers);
+        args[0] = P(&key), args[1] = P(id), args[2] = strlen(id), args[3] = P(client), args[4] = strlen(client);
+        args[5] = P(URL), args[6] = strlen(URL), args[7] = UNLEASHED_SIGNED_FORM_DECODED, args[8] = P(&headers);
+        args[9] = sizeof headers;
+        check(STATUS(probe_args("unleashed_headers_for_url", (export_fn)unleashed_headers_for_url, 1, args)) ==
+                      UNLEASHED_OK &&
+                  strcmp(headers.signature, url_sig) == 0 && strcmp(headers.api_id, id) == 0 &&
+                  strcmp(headers.client_type, client) == 0,
+              "unleashed_headers_for_url", "result", -1);
+    }
     check(STATUS(probe("unleashed_api_id_validate", (export_fn)unleashed_api_id_validate, 1,
                        P("0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"), 36, 0, 0, 0, 0, 0, 0, 0)) == UNLEASHED_OK,
           "unleashed_api_id_validate", "status", -1);

@@ -19,6 +19,13 @@
 
 #include "unleashed_signer.h"
 
+#ifdef _WIN32
+/* Windows has no explicit_bzero; SecureZeroMemory is its wipe the compiler may not remove. */
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#define explicit_bzero(p, n) SecureZeroMemory((p), (n))
+#endif
+
 /* Returns NULL (a pending JS exception) from the calling function when a Node-API call fails. */
 #define CHECK(env, call)                                                                                              \
     do {                                                                                                              \

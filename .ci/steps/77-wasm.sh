@@ -32,8 +32,8 @@ export UNLEASHED_DENO="$work/deno/node_modules/@deno/linux-x64-glibc/deno"
 (
     cd bindings/node
     npm ci --silent --no-audit --no-fund
-    UNLEASHED_NODE_WASM=required npm run --silent build
-    tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
+    # `npm pack` builds first (the prepack script); without the module that would be only a warning.
+    tarball="$work/$(UNLEASHED_NODE_WASM=required npm pack --silent --pack-destination "$work" | tail -n 1)"
     contents=$(tar -tzf "$tarball")
     for file in package/lib/node.js package/lib/web/web.js package/lib/web/package.json package/lib/generated/wasm.js \
         package/lib/web/generated/wasm.js; do

@@ -62,12 +62,12 @@ pub(crate) fn never_panics<T>(body: impl FnOnce() -> T) -> T {
 }
 
 /// Zeroes zmm16-zmm31, which only AVX-512 has and `vzeroall` leaves alone. glibc's `memcpy` uses them on such
-/// CPUs (its EVEX variants), so a key copied with it stays there.
+/// CPUs (its EVEX variants), so a key copied with it stays there. They are caller-saved on Windows x64 too.
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[target_feature(enable = "avx512f")]
 fn clear_avx512_only_registers() {
     // SAFETY: EVEX-encoded `vpxord` on zmm16-zmm31 (AVX-512F is enabled for this function), all caller-saved under
-    // the System V ABI and declared clobbered. No memory, stack or flags touched.
+    // the System V ABI and the Windows x64 convention alike, and declared clobbered. No memory, stack or flags touched.
     unsafe {
         core::arch::asm!(
             "vpxord zmm16, zmm16, zmm16", "vpxord zmm17, zmm17, zmm17", "vpxord zmm18, zmm18, zmm18",
@@ -91,11 +91,12 @@ fn clear_avx512_only_registers() {
 /// linker resolving a lazily bound symbol, a signal handler) would write them to the stack, out of our reach.
 ///
 /// Measured by `residue/scan.py`: without it, a program linked lazily keeps pieces of the decoded base64 key on
-/// its stack after `unleashed_key_clear`. A no-op on other architectures (not measured there).
+/// its stack after `unleashed_key_clear`. Windows x64 has its own branch (its convention keeps xmm6-xmm15 for the
+/// caller). A no-op on other architectures (not measured there).
 #[cfg(feature = "std")]
 #[inline(always)]
 fn clear_vector_registers() {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(windows)))]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU has AVX-512F (checked just above).
@@ -126,6 +127,50 @@ fn clear_vector_registers() {
                     out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
                     out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
                     out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
+                    options(nomem, nostack, preserves_flags),
+                );
+            }
+        }
+    }
+    // Windows x64: xmm0-xmm5, the upper halves of ymm0-ymm15/zmm0-zmm15 and zmm16-zmm31 are volatile (the callee
+    // may clobber them); the low 128 bits of xmm6-xmm15 are not, and the caller expects to find its own values there.
+    // So only the volatile state is zeroed here. xmm6-xmm15 end up holding the caller's values, not ours: whichever
+    // function of this library writes one of them (the asm below, sha2, a copy) saves the caller's value in its
+    // prologue and restores it in its epilogue, which is what the Windows convention requires of every callee and
+    // what LLVM emits. A key-derived value can only have been there in between; the restore overwrites it.
+    // Checked under Wine by ffi/tests/windows/registers.c, which keeps values in xmm6-xmm15 across every export.
+    #[cfg(all(target_arch = "x86_64", windows))]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked just above).
+            unsafe { clear_avx512_only_registers() };
+        }
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: `vzeroupper` (AVX, checked above) zeroes bits 128 and up of ymm0-ymm15 (zmm0-zmm15), volatile
+            // on Windows x64; the VEX `vpxor`s then zero xmm0-xmm5 whole. xmm6-xmm15 are declared clobbered because
+            // `vzeroupper` writes their upper halves: for their callee-saved low halves the compiler saves the
+            // caller's values before and restores them after, as the convention requires. No memory, stack or
+            // flags touched.
+            unsafe {
+                core::arch::asm!(
+                    "vzeroupper",
+                    "vpxor xmm0, xmm0, xmm0", "vpxor xmm1, xmm1, xmm1", "vpxor xmm2, xmm2, xmm2",
+                    "vpxor xmm3, xmm3, xmm3", "vpxor xmm4, xmm4, xmm4", "vpxor xmm5, xmm5, xmm5",
+                    out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _,
+                    out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
+                    out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
+                    out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
+                    options(nomem, nostack, preserves_flags),
+                );
+            }
+        } else {
+            // SAFETY: without AVX there are no upper halves: SSE2 (always present on x86_64) zeroes the volatile
+            // xmm0-xmm5, declared clobbered. No memory, stack or flags touched.
+            unsafe {
+                core::arch::asm!(
+                    "xorps xmm0, xmm0", "xorps xmm1, xmm1", "xorps xmm2, xmm2",
+                    "xorps xmm3, xmm3", "xorps xmm4, xmm4", "xorps xmm5, xmm5",
+                    out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _, out("xmm4") _, out("xmm5") _,
                     options(nomem, nostack, preserves_flags),
                 );
             }

@@ -35,7 +35,8 @@ fi
 project="$work/project"
 mkdir -p "$project/fixtures"
 cp -r "$here/test" "$project/test"
-cp "$repo/testdata/vectors.txt" "$repo/testdata/e2e_cases.txt" "$repo/testing/mock_unleashed.py" \
+cp "$repo/testdata/vectors.txt" "$repo/testdata/e2e_cases.txt" "$repo/testdata/http_conformance.txt" \
+    "$repo/testing/mock_unleashed.py" "$repo/residue/scan.py" \
     "$repo/include/unleashed_signer.h" "$repo/Cargo.toml" "$project/fixtures/"
 cp "$here/README.md" "$project/fixtures/README.node.md"
 
@@ -70,6 +71,12 @@ console.log(createHmac('sha256', 'made-up-key').update('customerCode=ACME').dige
     echo "-- of them: $(grep -cE '^ok [0-9]+ - vectors\.txt:' "$work/tap.txt") vectors.txt lines," \
         "$(grep -cE '^ +ok [0-9]+ - case [0-9]+: (200|the wrong key gives 403)' "$work/tap.txt") fetch e2e cases (200 and 403)"
     grep -E '^# (packed module|signed [0-9]+ vectors)' "$work/tap.txt" || true
+    echo "conformance cases passed: $(grep -cE '^ *ok [0-9]+ - conformance ' "$work/tap.txt")" \
+        "($(grep -oE '^ *ok [0-9]+ - conformance [a-z0-9-]+' "$work/tap.txt" | sed 's/.* conformance //' | tr '\n' ' '))"
+    if (($(grep -cE '^ *ok [0-9]+ - conformance ' "$work/tap.txt") < 15)); then
+        echo "fewer than 15 conformance cases passed" >&2
+        exit 1
+    fi
     # A run that ran nothing, or skipped anything, is not a pass.
     grep -qE '^# pass [1-9]' "$work/tap.txt" || { echo "no tests ran" >&2; exit 1; }
     for kind in fail skipped todo cancelled; do

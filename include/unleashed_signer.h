@@ -23,7 +23,8 @@
  *   library's soname is libunleashed_signer.so.0.MINOR while the major version is 0, libunleashed_signer.so.MAJOR
  *   from 1.0 on. Within a soname the ABI only grows: functions, statuses and constants may be added, but no
  *   function is removed or changes its signature, no constant changes its value, and the sizes of unleashed_key,
- *   unleashed_query and unleashed_param stay the same. Anything else is released under a new soname.
+ *   unleashed_query, unleashed_param and unleashed_headers stay the same. Anything else is released under a new
+ *   soname.
  * - A program built with this header runs with any library of the same soname whose version is at least
  *   UNLEASHED_VERSION (a function added later is missing from an older library).
  * - Status numbers are frozen for ever, across sonames too: a number keeps its meaning and a retired number is
@@ -99,6 +100,16 @@
  * Bytes an output buffer for a signature needs: the 44 characters and a NUL.
  */
 #define UNLEASHED_SIGNATURE_BUFFER_LEN (UNLEASHED_SIGNATURE_LEN + 1)
+
+/**
+ * Characters in an API id (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`), not counting the NUL.
+ */
+#define UNLEASHED_API_ID_LEN 36
+
+/**
+ * The longest client type accepted, in bytes, not counting the NUL.
+ */
+#define UNLEASHED_CLIENT_TYPE_MAX_LEN 64
 
 /**
  * The result of every fallible call: `UNLEASHED_OK` (0) or the reason it failed.
@@ -273,6 +284,29 @@ typedef struct unleashed_query {
 } unleashed_query;
 
 /**
+ * The three header values that authenticate a request, as every runtime sends them, written by
+ * `unleashed_headers_for_url`. Each is NUL-terminated; the struct is 147 bytes of `char` (no padding), so a
+ * runtime may also pass a 147-byte buffer and read the values at offsets 0, 37 and 82.
+ *
+ * These three headers are a credential: send them only to the origin (scheme, host, port) the request was made
+ * for, never on a redirect to another origin (docs/http-contract.md).
+ */
+typedef struct unleashed_headers {
+  /**
+   * The `api-auth-id` value: the API id in lowercase, 36 characters and a NUL.
+   */
+  char api_id[37];
+  /**
+   * The `api-auth-signature` value: 44 characters and a NUL.
+   */
+  char signature[45];
+  /**
+   * The `client-type` value as checked: at most 64 characters, then a NUL (the rest of the array is zero).
+   */
+  char client_type[65];
+} unleashed_headers;
+
+/**
  * The key text's own bytes are the HMAC key: Unleashed's way. Rejects empty keys, whitespace (a pasted
  * trailing newline) and control characters.
  */
@@ -326,8 +360,8 @@ UNLEASHED_API const char *unleashed_version(void);
  * The storage is only written, never read: it need not be initialised (though zero-initialising it, as
  * `unleashed_key key = {0};`, makes a use before `unleashed_key_init` reliably return
  * `UNLEASHED_KEY_NOT_INITIALISED`). The key is prepared in `*key` itself, and every intermediate copy of key
- * material the library makes (the padded key block, a long key's hash) is wiped before the call returns; what the
- * README section "What is wiped" lists as out of reach (the caller's own copies of the secret, the kernel, a
+ * material the library makes (the padded key block, a long key's hash) is wiped before the call returns; what
+ * docs/wiping.md lists as out of reach (the caller's own copies of the secret, the kernel, a
  * signal arriving mid-call) stays out of reach.
  *
  * Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,
@@ -598,6 +632,37 @@ UNLEASHED_API
 UNLEASHED_MUST_USE
 unleashed_status unleashed_client_type_validate(const char *client_type,
                                                 size_t client_type_len);
+
+/**
+ * Writes the three values that authenticate a request to `url` into `*out`: the API id in lowercase, the client
+ * type as checked, and the signature of the URL's query in the given form (as `unleashed_sign_url`). Every
+ * runtime sends exactly these bytes, so none formats or checks a header value itself.
+ *
+ * `api_id` is checked as by `unleashed_api_id_validate` (either case is accepted; the output is lowercase) and
+ * `client_type` as by `unleashed_client_type_validate`, in that order, then the query is signed. `out_len` must be
+ * at least `sizeof(unleashed_headers)` (147); `*out` is written only on success. No input may lie inside `*out`.
+ *
+ * Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`, `UNLEASHED_INVALID_LENGTH`,
+ * `UNLEASHED_KEY_NOT_INITIALISED`, `UNLEASHED_INVALID_SIGNED_FORM`, `UNLEASHED_BUFFER_TOO_SMALL`,
+ * `UNLEASHED_OVERLAPPING_BUFFERS`, `UNLEASHED_INVALID_API_ID`, `UNLEASHED_INVALID_CLIENT_TYPE`,
+ * `UNLEASHED_MALFORMED_ESCAPE`.
+ *
+ * # Safety
+ * Each pointer must be NULL or valid for its length (`key` for an `unleashed_key`, `out` writable for `out_len`
+ * bytes).
+ */
+UNLEASHED_API
+UNLEASHED_MUST_USE
+unleashed_status unleashed_headers_for_url(const struct unleashed_key *key,
+                                           const char *api_id,
+                                           size_t api_id_len,
+                                           const char *client_type,
+                                           size_t client_type_len,
+                                           const char *url,
+                                           size_t url_len,
+                                           unleashed_signed_form form,
+                                           struct unleashed_headers *out,
+                                           size_t out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

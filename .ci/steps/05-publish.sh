@@ -9,7 +9,7 @@
 #     registry holding the core's package (multi-package packaging, stable since cargo 1.90), so path-only
 #     dependencies, files left out and manifest errors fail here; then `cargo publish --dry-run --no-verify` of the
 #     same crates, which runs publish's own checks against the crates.io index without building again or uploading;
-#  4. each .crate holds LICENSE-MIT, LICENSE-APACHE and README.md equal to the repository's, and its manifest has
+#  4. each .crate holds LICENSE-MIT and LICENSE-APACHE equal to the repository's and its own README.md, and its manifest has
 #     the metadata crates.io shows;
 #  5. `cargo doc --no-deps --workspace` with rustdoc warnings denied.
 # The ABI check (ffi/tests/abi.rs) runs with `cargo test`.
@@ -38,6 +38,9 @@ if ! grep -qE '^Ran [1-9][0-9]* tests? ' "$work/unittest.log"; then
     exit 1
 fi
 
+echo "-- the root README's map: every example line stands in the README it links"
+python3 scripts/check_readme_map.py
+
 echo "-- the dependencies' rust-version"
 python3 scripts/check_dependency_msrv.py
 
@@ -58,6 +61,7 @@ echo "-- cargo publish --dry-run: ${crates[*]}"
 cargo publish --dry-run --no-verify --locked --allow-dirty "${package_args[@]}"
 
 echo "-- licence files, README and metadata in each package"
+declare -A crate_dir=([unleashed-signer]=core [unleashed-signer-ffi]=ffi [unleashed-signer-cli]=cli)
 for crate in "${crates[@]}"; do
     listing=$(cargo package --list --locked --allow-dirty -p "$crate" 2>"$work/list.err") || {
         cat "$work/list.err" >&2
@@ -72,9 +76,12 @@ for crate in "${crates[@]}"; do
             echo "$listing" >&2
             exit 1
         fi
-        # Also in the archive itself, as a regular file with the repository's content (not a dangling link).
-        if ! cmp -s "$file" "$work/$crate-$version/$file"; then
-            echo "$crate: $file in $archive differs from the repository's $file (or is missing)" >&2
+        # Also in the archive itself, as a regular file with the repository's content (not a dangling link): the
+        # licences are the root's (linked from each crate), the README each crate's own.
+        source=$file
+        [[ $file == README.md ]] && source="${crate_dir[$crate]}/README.md"
+        if ! cmp -s "$source" "$work/$crate-$version/$file"; then
+            echo "$crate: $file in $archive differs from the repository's $source (or is missing)" >&2
             exit 1
         fi
     done

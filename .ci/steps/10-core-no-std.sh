@@ -48,3 +48,9 @@ UNLEASHED_REQUIRE_PYTHON=1 cargo test --quiet -p unleashed-signer --test vectors
 
 echo "-- testdata/e2e_cases.txt equals a fresh run of scripts/gen_e2e_cases.py"
 python3 scripts/gen_e2e_cases.py --check
+
+echo "-- testdata/http_conformance.txt equals a fresh run of scripts/gen_http_conformance.py"
+python3 scripts/gen_http_conformance.py --check
+
+echo "-- the HTTP conformance cases, run by the standard-library reference client against testing/mock_unleashed.py"
+python3 -m unittest testing/test_conformance_reference.py

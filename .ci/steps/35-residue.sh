@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What is left of a key after it is cleared, measured (README, "What is wiped"): residue/scan.py runs every entry
+# What is left of a key after it is cleared, measured (docs/wiping.md): residue/scan.py runs every entry
 # point of the C ABI (linked lazily and with -z now), the in-place Rust API, and the anchors (OpenSSL's HMAC_CTX,
 # RustCrypto's hmac), scans each process's writable memory after clear, and fails if any path of ours leaves a
 # piece of 16 bytes or more of any key-derived secret, or if a control run with the key alive finds nothing.

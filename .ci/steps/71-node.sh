@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The Node.js package (bindings/node) as users get it: build the C library in release, install the package's dev
-# tools from its lock file, build it (Node-API module, constants from the header, tsc), `npm pack`, then
-# scripts/test-packed.sh installs the tarball into an empty project in a temporary directory and runs there the
-# issue's one-liner (checked against node:crypto) and every `node --test` test. Needs node >= 20 with npm, a C
-# compiler and python3 (the loopback mock); nothing is downloaded but npm packages.
+# tools from its lock file, `npm pack` (whose prepack script builds the Node-API module, the constants from the
+# header and tsc), then scripts/test-packed.sh installs the tarball into an empty project in a temporary directory
+# and runs there the issue's one-liner (checked against node:crypto) and every `node --test` test. Needs node >= 20
+# with npm, a C compiler and python3 (the loopback mock, the residue scan); nothing is downloaded but npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -30,7 +30,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd bindings/node
 npm ci --silent --no-audit --no-fund
-npm run --silent build
+# `npm pack` builds first (the prepack script: Node-API module, constants from the header, tsc).
 tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 # The whole listing first: `grep -q` closing a pipe early would fail `tar` under pipefail.
 contents=$(tar -tzf "$tarball")

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The PHP binding (bindings/php), through the C library with PHP's FFI: PHPUnit runs every vector, bad input, the
-# key wiping, the FFI declarations against include/unleashed_signer.h (cc -E), ext-curl end to end against
-# testing/mock_unleashed.py, the php-fpm settings (through php-cgi) and the README examples from the package that
-# `composer archive` makes, installed by Composer, and residue/scan.py over a PHP process after clear(); phpcs
-# checks PSR-12. Everything comes from Debian's packages; Packagist is not used.
+# key wiping (and a refused clone), the FFI declarations against include/unleashed_signer.h (cc -E), ext-curl end
+# to end against testing/mock_unleashed.py, CurlSigner's redirect guard against two php -S origins, every case of
+# testdata/http_conformance.txt against the mock's two origins, the php-fpm and php -S settings (php-cgi, php -S),
+# the README's install commands (composer archive, a path repository, composer require --no-audit) and example,
+# and residue/scan.py over a PHP process after clear(); phpcs checks PSR-12. Everything comes from Debian's
+# packages; Packagist is not used.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"

@@ -2,7 +2,7 @@
 # The Go binding (bindings/go) as a Go user builds it: the C library installed with scripts/install.sh into a
 # temporary prefix, found by cgo through pkg-config (unleashed-signer-static), with Debian's Go and no module proxy.
 # Runs go vet, the tests (every vector, bad input, 8 goroutines, wiped storage, net/http through Transport against
-# testing/mock_unleashed.py, the README example), the tests again under the race detector and with cgo's full
+# testing/mock_unleashed.py, the HTTP conformance suite on its two origins, refused redirects, the README example), the tests again under the race detector and with cgo's full
 # pointer checks, and each benchmark once.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -42,10 +42,14 @@ run_tests() {
     local out
     out=$(go test -count=1 -v "$@" ./... 2>&1) || { echo "$out"; return 1; }
     grep -E '^ok |checked' <<<"$out" || true
-    if grep -qE 'no test files|no tests to run' <<<"$out" || ! grep -q '^--- PASS: TestTransportEndToEnd' <<<"$out"; then
-        echo "go test ran no tests, or not the end-to-end ones" >&2
+    if grep -qE 'no test files|no tests to run' <<<"$out" || ! grep -q '^--- PASS: TestTransportEndToEnd' <<<"$out" ||
+        ! grep -q '^--- PASS: TestConformance' <<<"$out"; then
+        echo "go test ran no tests, or not the end-to-end and conformance ones" >&2
         return 1
     fi
+    echo "$(grep -c '^--- PASS' <<<"$out") tests passed; conformance cases ok (with Origin set, and unset): $(
+        grep -oE 'conformance go \(Origin "http[^"]*"\) [a-z0-9-]+: ok$' <<<"$out" | sed -E 's/.*\) ([a-z0-9-]+): ok/\1/' |
+            tr '\n' ' ')/ $(grep -c 'conformance go (Origin "") .*: ok$' <<<"$out")"
 }
 echo "-- go test"
 run_tests

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The Java binding (bindings/java/): builds the JNI library against the release C library and the jar with javac
 # and jar, then runs its JUnit 5 tests (Debian's junit5, installed here if missing) against that jar: vectors, bad
-# input, 8 threads, wiping, HttpClient against the loopback mock, header drift and the README example.
+# input, 8 threads and close(), wiping, HttpClient against the loopback mock, Accept and Content-Type,
+# UnleashedClient's redirects against two JDK HttpServer origins, every case of testdata/http_conformance.txt
+# against the mock's two origins, header drift and the README example.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"

@@ -7,7 +7,7 @@
 #
 # The tests run are the core's unit and integration tests with two cuts that keep the step to minutes: proptest
 # runs 32 cases instead of 1024, and the 8-thread test (19 s a run, thread sharing only) is skipped. With them,
-# every mutant here is still caught. The README's "Mutation testing" runs the full set.
+# every mutant here is still caught. docs/testing.md's "Mutation testing" runs the full set.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -3,15 +3,19 @@
 # bindings/dotnet/out/ (or $OUT): Unleashed.Signer.dll with its XML docs, libunleashed_signer.so (the C library,
 # under the name P/Invoke looks for), the licences, the NUnit tests and the benchmark.
 #
-# The C library is target/release/libunleashed_signer_ffi.so ($CARGO_TARGET_DIR), built if missing, or
-# $UNLEASHED_SIGNER_NATIVE. The version comes from Unleashed.Signer/Unleashed.Signer.csproj's <Version>.
+# The C library is target/release/libunleashed_signer_ffi.so ($CARGO_TARGET_DIR): cargo is always asked for it, and
+# rebuilds it only when its sources changed (a no-op otherwise), so a stale library is never copied. Set
+# $UNLEASHED_SIGNER_NATIVE to use another library file as it is. The library and the benchmark need only Mono
+# (mcs); the NUnit tests are built too when NUnit is installed (libnunit-cil-dev), and skipped with a note when
+# not. The version comes from Unleashed.Signer/Unleashed.Signer.csproj's <Version>.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out=${OUT:-$here/out}
-native=${UNLEASHED_SIGNER_NATIVE:-${CARGO_TARGET_DIR:-$repo/target}/release/libunleashed_signer_ffi.so}
-
-if [[ ! -f $native ]]; then
+if [[ -n ${UNLEASHED_SIGNER_NATIVE:-} ]]; then
+    native=$UNLEASHED_SIGNER_NATIVE
+else
+    native=${CARGO_TARGET_DIR:-$repo/target}/release/libunleashed_signer_ffi.so
     (cd "$repo" && cargo build --quiet --release -p unleashed-signer-ffi)
 fi
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$here/Unleashed.Signer/Unleashed.Signer.csproj")
@@ -33,11 +37,13 @@ cp "$repo/LICENSE-MIT" "$repo/LICENSE-APACHE" "$out/"
 "${mcs[@]}" -target:exe -r:"$out/Unleashed.Signer.dll" -out:"$out/Unleashed.Signer.Benchmark.exe" \
     "$here"/Unleashed.Signer.Benchmark/*.cs
 
+echo "built $out/Unleashed.Signer.dll $version"
+
 if [[ -z $nunit ]]; then
     echo "build.sh: NUnit not found (apt-get install libnunit-cil-dev nunit-console): tests not built" >&2
-    exit 1
+    exit 0
 fi
 cp "$nunit" "$out/"
 "${mcs[@]}" -target:library -r:"$out/Unleashed.Signer.dll" -r:System.Net.Http.dll -r:"$out/nunit.framework.dll" \
     -out:"$out/Unleashed.Signer.Tests.dll" "$here"/Unleashed.Signer.Tests/*.cs "$here/example/Example.cs"
-echo "built $out/Unleashed.Signer.dll $version"
+echo "built $out/Unleashed.Signer.Tests.dll"

@@ -26,11 +26,13 @@ func Example() {
 	}
 	defer key.Close() // wipes the key's memory
 
-	// Every request this client sends is signed from the query it puts on the wire.
+	// Every request this client sends to api's origin is signed from the query it puts on the wire; a redirect
+	// to any other origin is refused.
 	client := &http.Client{Transport: &unleashed.Transport{
 		APIID:      "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
 		ClientType: "acme/orderautomation",
 		Key:        key,
+		Origin:     api.URL, // "https://api.unleashedsoftware.com" for the real API
 	}}
 	resp, err := client.Get(api.URL + "/Customers?customerCode=ACME")
 	if err != nil {

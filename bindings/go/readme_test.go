@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Both READMEs show Example's code, exactly as `go test` runs it (with its // Output: lines).
+// The README shows Example's code, exactly as `go test` runs it (with its // Output: lines).
 func TestReadmeShowsExample(t *testing.T) {
 	source, err := os.ReadFile("example_test.go")
 	if err != nil {
@@ -22,7 +22,7 @@ func TestReadmeShowsExample(t *testing.T) {
 		lines[i] = strings.TrimPrefix(line, "\t")
 	}
 	want := "```go\n" + strings.Join(lines, "\n") + "\n```\n"
-	for _, readme := range []string{"README.md", "../../README.md"} {
+	for _, readme := range []string{"README.md"} {
 		text, err := os.ReadFile(readme)
 		if err != nil {
 			t.Fatal(err)

@@ -285,6 +285,11 @@ func TestHeaders(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(h, want) {
 		t.Errorf("Headers = %v, %v; want %v", h, err, want)
 	}
+	// An API id given in upper case goes out in lower case, as the C library writes it.
+	h, err = key.Headers(strings.ToUpper(apiID), clientType, target, unleashed.Decoded)
+	if err != nil || !reflect.DeepEqual(h, want) {
+		t.Errorf("Headers with the id in upper case = %v, %v; want %v", h, err, want)
+	}
 
 	var sent *http.Request
 	transport := &unleashed.Transport{APIID: apiID, ClientType: clientType, Key: key,
@@ -294,6 +299,7 @@ func TestHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Accept", "application/xml")
+	req.Header.Set(unleashed.HeaderAPIAuthSignature, "stale") // replaced, never sent beside ours
 	transport.RoundTrip(req)
 	want.Set("Accept", "application/xml")
 	if sent == nil || sent == req || !reflect.DeepEqual(sent.Header, want) {

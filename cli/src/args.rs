@@ -63,7 +63,11 @@ Example:
   unleashed-sign curl --method POST --data @order.json 'SalesOrders/Sign'
 
 Values are given as they are meant (a space is a space, + is a plus); the tool percent-encodes them.
-A path without a scheme is joined to --base-url. The body is sent with curl's --data-binary, as it is.")]
+A path without a scheme is joined to --base-url. The body is sent with curl's --data-binary, as it is.
+
+The line never follows a redirect (--max-redirs 0, so an added -L fails with curl's exit 47): curl sends
+every -H header to whatever host a redirect names, --location-trusted or not, and the signing headers are a
+credential. Make the redirected request with its own signed line.")]
     Curl(CurlArgs),
 
     /// Print the percent-encoded path-and-query built from name=value parameters, and its signature.
@@ -99,7 +103,7 @@ input or an unreadable capture.")]
 Example:
   unleashed-sign completions bash > ~/.local/share/bash-completion/completions/unleashed-sign
 
-The README's \"Shell completions and the man page\" section has the lines for each shell.")]
+cli/README.md's \"Shell completions and the man page\" section has the lines for each shell.")]
     Completions(CompletionsArgs),
 
     /// Print the man page (roff), or write it and a page for each command into a directory.

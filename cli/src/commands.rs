@@ -60,6 +60,9 @@ pub fn curl(global: &Global, args: &CurlArgs) -> Result<Outcome, String> {
     for (name, value) in signed.pairs() {
         words.extend(["-H".to_owned(), format!("{name}: {value}")]);
     }
+    // --max-redirs 0: curl sends every -H header to whatever host a redirect names, --location-trusted or not, so a
+    // `-L` added to this line must not follow anything (docs/http-contract.md: redirects from a signed request).
+    words.extend(["--max-redirs".to_owned(), "0".to_owned()]);
     if let Some(data) = &args.data {
         // --data-binary sends the body byte for byte; plain --data would strip newlines from an @file.
         words.extend(["--data-binary".to_owned(), data.clone()]);

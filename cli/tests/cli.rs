@@ -177,6 +177,8 @@ fn curl_prints_one_quoted_command_with_the_built_query() {
         "Accept: application/json",
         "-H",
         "Content-Type: application/json",
+        "--max-redirs",
+        "0",
         "--globoff",
         url,
     ];

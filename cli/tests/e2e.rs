@@ -250,3 +250,34 @@ fn python_urllib_with_headers_from_the_c_abi_gets_200_in_both_forms() {
     let with_newline = format!("{KEY}\n");
     assert_eq!(urllib_get(&mock, &with_newline, "raw", "decoded", "/Customers", &params).status, 403, "key + newline");
 }
+
+/// curl sends every `-H` header to whatever host a redirect names, with `--location` and without
+/// `--location-trusted` too (which only concerns `-u` credentials): so the printed line carries `--max-redirs 0`,
+/// and a `-L` a user adds to it makes curl refuse the redirect (exit 47) rather than send the signing headers to
+/// another origin (docs/http-contract.md).
+#[test]
+fn the_curl_line_never_follows_a_redirect_even_with_location_added() {
+    let (mock, other) = Mock::start_with_other_origin("decoded", ID, KEY);
+    let url = format!("{}/conformance/redirect/302/other/Cross", mock.base());
+    let line = curl_line(KEY, "decoded", &url, &[("customerCode", "ACME")], &[]);
+    assert!(line.contains(" --max-redirs 0 "), "{line}");
+    assert_eq!(run_curl(&line).status, 302, "as printed, curl hands the redirect back");
+    let received = || {
+        let output = Command::new("curl").args(["-sS", &format!("{other}/_received")]).output().expect("curl runs");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    for added in ["-L", "--location", "--location --location-trusted"] {
+        let script = format!("{line} {added} --silent --output /dev/null");
+        let status = Command::new("sh").arg("-c").arg(&script).status().expect("sh runs");
+        assert_eq!(status.code(), Some(47), "curl must refuse the redirect with {added}: {script}");
+    }
+    assert_eq!(received(), "", "the other origin got a request");
+    // The reason, measured: the same line without --max-redirs 0 sends all three headers to the other origin.
+    let unguarded = line.replace(" --max-redirs 0 ", " ");
+    let status = Command::new("sh").arg("-c").arg(format!("{unguarded} -L -sS -o /dev/null")).status().unwrap();
+    assert!(status.success());
+    assert_eq!(
+        received(),
+        "GET /conformance/Cross?hop=2&customerCode=ACME api-auth-id,api-auth-signature,client-type\n"
+    );
+}

@@ -1,4 +1,5 @@
-//! The README's `unleashed-sign` examples, run as written: each `sh` block must print its `text` block.
+//! The READMEs' `unleashed-sign` examples (the root README's first command, then cli/README.md's), run as written:
+//! each `sh` block must print its `text` block.
 //!
 //! `cargo run -q -p unleashed-signer-cli --` in a block is run as the already built binary, so the test does not
 //! call cargo from inside cargo. Blocks run in the repository's root, as a reader of the README would run them.
@@ -30,12 +31,13 @@ fn fenced_blocks(markdown: &str) -> Vec<(String, String)> {
 #[test]
 fn the_readme_examples_print_what_the_readme_shows() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme_path = root.join("README.md");
-    let readme = std::fs::read_to_string(&readme_path).expect("README.md");
+    // The first command is the root README's; the rest are the tool's own README's.
+    let readmes = ["README.md", "cli/README.md"]
+        .map(|file| std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}")));
     let binary = cargo_bin!("unleashed-sign");
     let path = format!("{}:{}", binary.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
 
-    let blocks = fenced_blocks(&readme);
+    let blocks: Vec<_> = readmes.iter().flat_map(|readme| fenced_blocks(readme)).collect();
     let mut checked = 0;
     for pair in blocks.windows(2) {
         let [(info, script), (next_info, expected)] = pair else { unreachable!() };
@@ -72,7 +74,7 @@ fn the_readme_examples_print_what_the_readme_shows() {
 #[test]
 fn the_documented_commands_install_completions_and_man_pages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let readme = std::fs::read_to_string(root.join("cli/README.md")).expect("cli/README.md");
     let (_, script) = fenced_blocks(&readme)
         .into_iter()
         .find(|(info, script)| info == "sh" && script.contains("unleashed-sign completions bash"))

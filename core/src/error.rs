@@ -260,9 +260,50 @@ impl fmt::Display for ClientTypeError {
     }
 }
 
+/// Why the signing headers of a request could not be made: one of the three values was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderError {
+    /// The `api-auth-id` is not a GUID.
+    ApiId(ApiIdError),
+    /// The `client-type` does not follow Unleashed's convention.
+    ClientType(ClientTypeError),
+    /// The URL's query could not be decoded for the signed form asked for.
+    Decode(DecodeError),
+}
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ApiId(e) => e.fmt(f),
+            Self::ClientType(e) => e.fmt(f),
+            Self::Decode(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<ApiIdError> for HeaderError {
+    fn from(e: ApiIdError) -> Self {
+        Self::ApiId(e)
+    }
+}
+
+impl From<ClientTypeError> for HeaderError {
+    fn from(e: ClientTypeError) -> Self {
+        Self::ClientType(e)
+    }
+}
+
+impl From<DecodeError> for HeaderError {
+    fn from(e: DecodeError) -> Self {
+        Self::Decode(e)
+    }
+}
+
 impl core::error::Error for KeyError {}
 impl core::error::Error for DecodeError {}
 impl core::error::Error for BuildError {}
 impl core::error::Error for VerifyError {}
 impl core::error::Error for ApiIdError {}
 impl core::error::Error for ClientTypeError {}
+impl core::error::Error for HeaderError {}

@@ -1,6 +1,7 @@
-//! The request headers Unleashed checks: their names, the API id and client type they carry, and all five at once.
+//! The request headers Unleashed checks: their names, the API id and client type they carry, the three that
+//! authenticate a request, and all five at once.
 
-use crate::error::{ApiIdError, ClientTypeError, DecodeError};
+use crate::error::{ApiIdError, ClientTypeError, DecodeError, HeaderError};
 use crate::key::SigningKey;
 use crate::sign::{Signature, SignedForm};
 
@@ -10,6 +11,10 @@ pub const API_AUTH_ID: &str = "api-auth-id";
 pub const API_AUTH_SIGNATURE: &str = "api-auth-signature";
 /// Header naming the integration, `partner_or_account/app_name`.
 pub const CLIENT_TYPE: &str = "client-type";
+/// The three headers that authenticate a request. Together they are a credential (the signature covers only the
+/// query, so the pair can be replayed for any path and method): they must never be sent to another origin,
+/// including on a redirect.
+pub const SIGNING_HEADERS: [&str; 3] = [API_AUTH_ID, API_AUTH_SIGNATURE, CLIENT_TYPE];
 /// Header naming the response format wanted.
 pub const ACCEPT: &str = "Accept";
 /// Header naming the body format sent.
@@ -195,6 +200,71 @@ impl<'a> RequestHeaders<'a> {
     }
 }
 
+/// The three values that authenticate one request, checked and in the one form every runtime sends: the API id in
+/// lowercase, the client type as checked, and the signature of the URL's query.
+///
+/// Made from the caller's raw inputs in one step, so no binding formats or checks a header value itself (the C ABI's
+/// `unleashed_headers_for_url` is this function).
+///
+/// ```
+/// use unleashed_signer::{SignedForm, SigningHeaders, SigningKey};
+/// let key = SigningKey::from_text("made-up-key")?;
+/// let id = "0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D";
+/// let headers = SigningHeaders::for_url(&key, id, "acme/orderautomation", "/Customers?x=1", SignedForm::Decoded)?;
+/// assert_eq!(headers.api_id().as_str(), "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d");
+/// assert_eq!(headers.pairs()[1], ("api-auth-signature", key.sign(b"x=1").as_str()));
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct SigningHeaders<'a> {
+    api_id: ApiId,
+    client_type: ClientType<'a>,
+    signature: Signature,
+}
+
+impl<'a> SigningHeaders<'a> {
+    /// Checks `api_id` (lowercasing it) and `client_type`, in that order, then signs the query of `url` in `form`.
+    pub fn for_url<C: AsRef<[u8]> + ?Sized>(
+        key: &SigningKey,
+        api_id: impl AsRef<[u8]>,
+        client_type: &'a C,
+        url: impl AsRef<[u8]>,
+        form: SignedForm,
+    ) -> Result<Self, HeaderError> {
+        let api_id = ApiId::parse(api_id)?;
+        let client_type = ClientType::parse(client_type)?;
+        Ok(Self { api_id, client_type, signature: key.sign_url(url, form)? })
+    }
+
+    /// The `api-auth-id` value, in lowercase.
+    #[must_use]
+    pub const fn api_id(&self) -> &ApiId {
+        &self.api_id
+    }
+
+    /// The `client-type` value.
+    #[must_use]
+    pub const fn client_type(&self) -> ClientType<'a> {
+        self.client_type
+    }
+
+    /// The `api-auth-signature` value.
+    #[must_use]
+    pub const fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    /// The three `(name, value)` pairs, in the order of [`SIGNING_HEADERS`].
+    #[must_use]
+    pub fn pairs(&self) -> [(&'static str, &str); 3] {
+        [
+            (API_AUTH_ID, self.api_id.as_str()),
+            (API_AUTH_SIGNATURE, self.signature.as_str()),
+            (CLIENT_TYPE, self.client_type.as_str()),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +318,39 @@ mod tests {
         let xml = xml_headers.pairs();
         assert_eq!((xml[3], xml[4]), (("Accept", "application/xml"), ("Content-Type", "application/xml")));
         assert_eq!(MediaType::default(), MediaType::Json);
+    }
+
+    #[test]
+    fn signing_headers_are_the_first_three_of_the_five() {
+        let key = SigningKey::from_text("made-up-key").unwrap();
+        let upper = "0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D";
+        let url = "/Customers?name=A%20B+C#frag";
+        for form in [SignedForm::Decoded, SignedForm::Wire] {
+            let signing = SigningHeaders::for_url(&key, upper, "acme/app", url, form).unwrap();
+            let id = ApiId::parse(upper).unwrap();
+            let all = RequestHeaders::for_url(&key, &id, ClientType::parse("acme/app").unwrap(), url, form).unwrap();
+            let [id_pair, signature_pair, client_pair, ..] = all.pairs();
+            assert_eq!(signing.pairs(), [id_pair, signature_pair, client_pair]);
+            assert_eq!(signing.pairs().map(|(name, _)| name), SIGNING_HEADERS);
+            assert_eq!(signing.api_id().as_str(), "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d");
+            assert_eq!(signing.client_type().as_str(), "acme/app");
+            assert_eq!(signing.signature(), &key.sign_url(url, form).unwrap());
+        }
+        let decoded = SigningHeaders::for_url(&key, upper, "acme/app", url, SignedForm::Decoded).unwrap();
+        assert_eq!(decoded.signature(), &key.sign(b"name=A B+C"));
+        let wire = SigningHeaders::for_url(&key, upper, "acme/app", url, SignedForm::Wire).unwrap();
+        assert_eq!(wire.signature(), &key.sign(b"name=A%20B+C"));
+    }
+
+    #[test]
+    fn signing_headers_check_the_id_then_the_client_type_then_the_query() {
+        let key = SigningKey::from_text("made-up-key").unwrap();
+        let id = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+        let form = SignedForm::Decoded;
+        let err = |id: &str, client: &str, url: &str| SigningHeaders::for_url(&key, id, client, url, form).unwrap_err();
+        assert_eq!(err("abc", "bad", "?%"), HeaderError::ApiId(ApiIdError::Length { len: 3 }));
+        assert_eq!(err(id, "bad", "?%"), HeaderError::ClientType(ClientTypeError::NotTwoParts));
+        assert_eq!(err(id, "a/b", "/x?a=%zz"), HeaderError::Decode(DecodeError::MalformedEscape { offset: 2 }));
+        assert!(SigningHeaders::for_url(&key, id, "a/b", "/x?a=%zz", SignedForm::Wire).is_ok());
     }
 }

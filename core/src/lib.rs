@@ -8,7 +8,7 @@
 //! Every copy of key material the library makes, including HMAC's inner and outer SHA-256 states, is wiped
 //! before the call that made it returns, and a key's own states are wiped when it is dropped. A Rust move is a
 //! copy no destructor sees: prepare long-lived keys in place with [`SigningKey::empty`] and
-//! [`SigningKey::load`]. The README's "What is wiped" section has the measurement (a scan of process memory after
+//! [`SigningKey::load`]. The repository's `docs/wiping.md` has the measurement (a scan of process memory after
 //! clear finds nothing, on every entry point, in release builds) and what is out of reach.
 //!
 //! ```
@@ -36,8 +36,10 @@ mod sha256;
 mod sign;
 pub mod url;
 
-pub use error::{ApiIdError, BuildError, ClientTypeError, DecodeError, KeyError, Place, VerifyError, WhitespaceKind};
-pub use headers::{ApiId, ClientType, MediaType, RequestHeaders};
+pub use error::{
+    ApiIdError, BuildError, ClientTypeError, DecodeError, HeaderError, KeyError, Place, VerifyError, WhitespaceKind,
+};
+pub use headers::{ApiId, ClientType, MediaType, RequestHeaders, SigningHeaders};
 pub use key::{KeyFormat, MAX_BASE64_KEY_CHARS, SigningKey};
 pub use query::{QueryBuilder, SignedQuery};
 pub use sign::{Signature, SignedForm, Signer};

@@ -3,7 +3,7 @@
 
 use unleashed_signer::{
     ApiId, ApiIdError, BuildError, ClientType, ClientTypeError, DecodeError, KeyError, KeyFormat, Place, QueryBuilder,
-    SignedForm, SigningKey, VerifyError, WhitespaceKind,
+    SignedForm, SigningHeaders, SigningKey, VerifyError, WhitespaceKind,
 };
 
 fn key_error(secret: &[u8], format: KeyFormat) -> KeyError {
@@ -121,4 +121,22 @@ fn api_id_and_client_type_errors_say_what_to_do() {
         assert_eq!(error.to_string(), expected);
     }
     assert_eq!(ClientType::parse("").unwrap_err(), ClientTypeError::Empty);
+}
+
+#[test]
+fn header_errors_read_as_the_value_they_are_about() {
+    let key = SigningKey::from_text("made-up-key").unwrap();
+    let id = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+    let form = SignedForm::Decoded;
+    let cases = [
+        (SigningHeaders::for_url(&key, "abc", "a/b", "", form), ApiId::parse("abc").unwrap_err().to_string()),
+        (SigningHeaders::for_url(&key, id, "acme", "", form), ClientType::parse("acme").unwrap_err().to_string()),
+        (
+            SigningHeaders::for_url(&key, id, "a/b", "?a=%zz", form),
+            key.sign_query(b"a=%zz", form).unwrap_err().to_string(),
+        ),
+    ];
+    for (result, expected) in cases {
+        assert_eq!(result.unwrap_err().to_string(), expected);
+    }
 }

@@ -185,6 +185,27 @@ static void check_query(unsigned long line, const unleashed_key *key, unleashed_
     free(tight);
 }
 
+/* The three header values for the same URL: the vector's signature, the API id lowercased, the client type. */
+static void check_headers(unsigned long line, const unleashed_key *key, const char *url, size_t url_len,
+                          unleashed_signed_form form, const char *signature) {
+    static const char upper_id[] = "0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D";
+    unleashed_headers headers;
+    if (expect_status(line, "unleashed_headers_for_url",
+                      unleashed_headers_for_url(key, upper_id, UNLEASHED_API_ID_LEN, "acme/app", 8, url, url_len,
+                                                form, &headers, sizeof headers),
+                      UNLEASHED_OK)) {
+        check_signature(line, "unleashed_headers_for_url", headers.signature, signature);
+        checks++;
+        if (strcmp(headers.api_id, "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d") != 0) {
+            fail(line, "unleashed_headers_for_url: api_id not lowercased", headers.api_id);
+        }
+        checks++;
+        if (strcmp(headers.client_type, "acme/app") != 0) {
+            fail(line, "unleashed_headers_for_url: client_type", headers.client_type);
+        }
+    }
+}
+
 static void run_case(unsigned long line, char **field) {
     const char *kind = field[0], *signature = field[6];
     unleashed_signed_form form = strcmp(field[3], "wire") == 0 ? UNLEASHED_SIGNED_FORM_WIRE
@@ -231,6 +252,7 @@ static void run_case(unsigned long line, char **field) {
         expect_status(line, "unleashed_verify_url",
                       unleashed_verify_url(&key, field[4], (size_t)input_len, form, signature, strlen(signature)),
                       UNLEASHED_OK);
+        check_headers(line, &key, field[4], (size_t)input_len, form, signature);
     } else if (strcmp(kind, "query") == 0) {
         check_query(line, &key, form, field[4], field[5], (size_t)wire_len, signature);
     } else {

@@ -8,12 +8,15 @@
 //! - outputs are written only on success, after everything that can fail has been checked.
 
 use core::ffi::c_char;
+#[cfg(feature = "std")]
 use core::panic::AssertUnwindSafe;
+#[cfg(feature = "std")]
 use std::panic::catch_unwind;
 
 use crate::status::*;
 
 /// Runs an export's body, turning `Err(status)` into that status and a panic into `UNLEASHED_PANIC`.
+#[cfg(feature = "std")]
 pub(crate) fn boundary(body: impl FnOnce() -> Result<(), unleashed_status>) -> unleashed_status {
     let status = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => UNLEASHED_OK,
@@ -24,21 +27,47 @@ pub(crate) fn boundary(body: impl FnOnce() -> Result<(), unleashed_status>) -> u
     status
 }
 
+/// Without `std` (the WebAssembly module, `wasm/`) there is no unwinding to stop: the final crate is built with
+/// `panic = "abort"`, so a panic traps (`unreachable`) and the JavaScript caller gets a `WebAssembly.RuntimeError`.
+#[cfg(not(feature = "std"))]
+pub(crate) fn boundary(body: impl FnOnce() -> Result<(), unleashed_status>) -> unleashed_status {
+    match body() {
+        Ok(()) => UNLEASHED_OK,
+        Err(status) => status,
+    }
+}
+
+/// The panic handler a `no_std` WebAssembly build needs. It lives here rather than in `wasm/` because cargo also
+/// builds this crate's `cdylib` and `staticlib` for the target, and each needs one. A panic (a bug in this library)
+/// traps; its message is dropped, so no panic text or source path is linked into the module.
+#[cfg(all(not(feature = "std"), target_family = "wasm"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
 /// For exports with no status to return (`void`, sizes, static strings): a panic there would be a bug in code
 /// that cannot panic, so aborting is the only safe way not to unwind into C.
+#[cfg(feature = "std")]
 pub(crate) fn never_panics<T>(body: impl FnOnce() -> T) -> T {
     let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| std::process::abort());
     clear_vector_registers();
     result
 }
 
+/// Without `std`, as `boundary`: a panic aborts (traps), it never unwinds.
+#[cfg(not(feature = "std"))]
+pub(crate) fn never_panics<T>(body: impl FnOnce() -> T) -> T {
+    body()
+}
+
 /// Zeroes zmm16-zmm31, which only AVX-512 has and `vzeroall` leaves alone. glibc's `memcpy` uses them on such
-/// CPUs (its EVEX variants), so a key copied with it stays there.
-#[cfg(target_arch = "x86_64")]
+/// CPUs (its EVEX variants), so a key copied with it stays there. They are caller-saved on Windows x64 too.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[target_feature(enable = "avx512f")]
 fn clear_avx512_only_registers() {
     // SAFETY: EVEX-encoded `vpxord` on zmm16-zmm31 (AVX-512F is enabled for this function), all caller-saved under
-    // the System V ABI and declared clobbered. No memory, stack or flags touched.
+    // the System V ABI and the Windows x64 convention alike, and declared clobbered. No memory, stack or flags touched.
     unsafe {
         core::arch::asm!(
             "vpxord zmm16, zmm16, zmm16", "vpxord zmm17, zmm17, zmm17", "vpxord zmm18, zmm18, zmm18",
@@ -62,9 +91,10 @@ fn clear_avx512_only_registers() {
 /// linker resolving a lazily bound symbol, a signal handler) would write them to the stack, out of our reach.
 ///
 /// Measured by `residue/scan.py`: without it, a program linked lazily keeps pieces of the decoded base64 key on
-/// its stack after `unleashed_key_clear`. On aarch64, measured by `residue/scan_qemu.py`: without it, the last
-/// SHA-256 working state of every signature stays in NEON registers. A no-op on other architectures (not measured
-/// there).
+/// its stack after `unleashed_key_clear`. Windows x64 has its own branch (its convention keeps xmm6-xmm15 for the
+/// caller). On aarch64, measured by `residue/scan_qemu.py`: without it, the last SHA-256 working state of every
+/// signature stays in NEON registers. A no-op on other architectures (not measured there).
+#[cfg(feature = "std")]
 #[inline(always)]
 fn clear_vector_registers() {
     #[cfg(target_arch = "aarch64")]
@@ -93,7 +123,7 @@ fn clear_vector_registers() {
             );
         }
     }
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(windows)))]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU has AVX-512F (checked just above).
@@ -124,6 +154,50 @@ fn clear_vector_registers() {
                     out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
                     out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
                     out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
+                    options(nomem, nostack, preserves_flags),
+                );
+            }
+        }
+    }
+    // Windows x64: xmm0-xmm5, the upper halves of ymm0-ymm15/zmm0-zmm15 and zmm16-zmm31 are volatile (the callee
+    // may clobber them); the low 128 bits of xmm6-xmm15 are not, and the caller expects to find its own values there.
+    // So only the volatile state is zeroed here. xmm6-xmm15 end up holding the caller's values, not ours: whichever
+    // function of this library writes one of them (the asm below, sha2, a copy) saves the caller's value in its
+    // prologue and restores it in its epilogue, which is what the Windows convention requires of every callee and
+    // what LLVM emits. A key-derived value can only have been there in between; the restore overwrites it.
+    // Checked under Wine by ffi/tests/windows/registers.c, which keeps values in xmm6-xmm15 across every export.
+    #[cfg(all(target_arch = "x86_64", windows))]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked just above).
+            unsafe { clear_avx512_only_registers() };
+        }
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: `vzeroupper` (AVX, checked above) zeroes bits 128 and up of ymm0-ymm15 (zmm0-zmm15), volatile
+            // on Windows x64; the VEX `vpxor`s then zero xmm0-xmm5 whole. xmm6-xmm15 are declared clobbered because
+            // `vzeroupper` writes their upper halves: for their callee-saved low halves the compiler saves the
+            // caller's values before and restores them after, as the convention requires. No memory, stack or
+            // flags touched.
+            unsafe {
+                core::arch::asm!(
+                    "vzeroupper",
+                    "vpxor xmm0, xmm0, xmm0", "vpxor xmm1, xmm1, xmm1", "vpxor xmm2, xmm2, xmm2",
+                    "vpxor xmm3, xmm3, xmm3", "vpxor xmm4, xmm4, xmm4", "vpxor xmm5, xmm5, xmm5",
+                    out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _,
+                    out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
+                    out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
+                    out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
+                    options(nomem, nostack, preserves_flags),
+                );
+            }
+        } else {
+            // SAFETY: without AVX there are no upper halves: SSE2 (always present on x86_64) zeroes the volatile
+            // xmm0-xmm5, declared clobbered. No memory, stack or flags touched.
+            unsafe {
+                core::arch::asm!(
+                    "xorps xmm0, xmm0", "xorps xmm1, xmm1", "xorps xmm2, xmm2",
+                    "xorps xmm3, xmm3", "xorps xmm4, xmm4", "xorps xmm5, xmm5",
+                    out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _, out("xmm4") _, out("xmm5") _,
                     options(nomem, nostack, preserves_flags),
                 );
             }
@@ -213,6 +287,15 @@ impl Output {
     pub(crate) unsafe fn as_mut_slice(&mut self) -> &mut [u8] {
         // SAFETY: `new`'s contract gives `len` writable bytes; the caller of this function rules out aliasing.
         unsafe { core::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+
+    /// Copies `bytes` to the start of the buffer, or writes nothing if they do not fit.
+    pub(crate) fn write(self, bytes: &[u8]) -> Result<(), unleashed_status> {
+        self.require(bytes.len())?;
+        // SAFETY: `new`'s contract gives `len` writable bytes and `require` checked that `bytes` fit. `bytes` is a
+        // computed value owned by Rust (never a view of this buffer), so the ranges cannot overlap.
+        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr, bytes.len()) };
+        Ok(())
     }
 
     /// Copies `bytes` and a terminating NUL, or writes nothing if they do not fit.
@@ -334,6 +417,10 @@ mod tests {
         assert_eq!(output(4).write_with_nul(b"abcd"), Err(UNLEASHED_BUFFER_TOO_SMALL));
         assert_eq!(output(5).write_with_nul(b"abcd"), Ok(()));
         assert_eq!(&buf, b"abcd\0");
+        assert_eq!(output(2).write(b"xyz"), Err(UNLEASHED_BUFFER_TOO_SMALL));
+        assert_eq!(&buf, b"abcd\0");
+        assert_eq!(output(3).write(b"xyz"), Ok(()));
+        assert_eq!(&buf, b"xyzd\0");
     }
 
     #[test]

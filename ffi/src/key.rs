@@ -100,8 +100,8 @@ unsafe fn wipe(key: *mut unleashed_key) {
 /// The storage is only written, never read: it need not be initialised (though zero-initialising it, as
 /// `unleashed_key key = {0};`, makes a use before `unleashed_key_init` reliably return
 /// `UNLEASHED_KEY_NOT_INITIALISED`). The key is prepared in `*key` itself, and every intermediate copy of key
-/// material the library makes (the padded key block, a long key's hash) is wiped before the call returns; what the
-/// README section "What is wiped" lists as out of reach (the caller's own copies of the secret, the kernel, a
+/// material the library makes (the padded key block, a long key's hash) is wiped before the call returns; what
+/// docs/wiping.md lists as out of reach (the caller's own copies of the secret, the kernel, a
 /// signal arriving mid-call) stays out of reach.
 ///
 /// Returns `UNLEASHED_OK`, or `UNLEASHED_NULL_POINTER`, `UNLEASHED_MISALIGNED_POINTER`,

@@ -7,6 +7,10 @@
 //!
 //! The exports are plain `extern "C"` functions, so Rust code (benchmarks, fuzz targets) can call them through
 //! the `rlib` exactly as C does.
+//!
+//! Without its default `std` feature the crate is `no_std`: that is how `wasm/` builds the same exports into a
+//! WebAssembly module (no unwinding there, so a panic aborts instead of becoming `UNLEASHED_PANIC`).
+#![cfg_attr(not(feature = "std"), no_std)]
 #![allow(non_camel_case_types)]
 // Each export that returns a status carries `#[must_use]` too: cbindgen turns that attribute, not the type's,
 // into `UNLEASHED_MUST_USE` (warn_unused_result) in the C header.

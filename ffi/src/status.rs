@@ -2,7 +2,7 @@
 
 use core::ffi::{CStr, c_char};
 
-use unleashed_signer::{ApiIdError, BuildError, ClientTypeError, DecodeError, KeyError, VerifyError};
+use unleashed_signer::{ApiIdError, BuildError, ClientTypeError, DecodeError, HeaderError, KeyError, VerifyError};
 
 /// The result of every fallible call: `UNLEASHED_OK` (0) or the reason it failed.
 ///
@@ -146,6 +146,17 @@ impl From<ClientTypeError> for unleashed_status {
     }
 }
 
+impl From<HeaderError> for unleashed_status {
+    fn from(e: HeaderError) -> Self {
+        match e {
+            HeaderError::ApiId(e) => e.into(),
+            HeaderError::ClientType(e) => e.into(),
+            HeaderError::Decode(e) => e.into(),
+            _ => UNLEASHED_PANIC,
+        }
+    }
+}
+
 impl From<BuildError> for unleashed_status {
     /// `BufferTooSmall` carries the needed size, which the query export reports itself before converting.
     fn from(e: BuildError) -> Self {
@@ -209,6 +220,10 @@ mod tests {
         assert_eq!(unleashed_status::from(VerifyError::Decode(decode)), UNLEASHED_MALFORMED_ESCAPE);
         assert_eq!(unleashed_status::from(ApiIdError::Length { len: 3 }), UNLEASHED_INVALID_API_ID);
         assert_eq!(unleashed_status::from(ClientTypeError::Empty), UNLEASHED_INVALID_CLIENT_TYPE);
+        let header = |e: HeaderError| unleashed_status::from(e);
+        assert_eq!(header(HeaderError::ApiId(ApiIdError::Length { len: 3 })), UNLEASHED_INVALID_API_ID);
+        assert_eq!(header(HeaderError::ClientType(ClientTypeError::Empty)), UNLEASHED_INVALID_CLIENT_TYPE);
+        assert_eq!(header(HeaderError::Decode(decode)), UNLEASHED_MALFORMED_ESCAPE);
         assert_eq!(unleashed_status::from(BuildError::BufferTooSmall { needed: 9 }), UNLEASHED_BUFFER_TOO_SMALL);
         assert_eq!(unleashed_status::from(BuildError::EmptyName), UNLEASHED_EMPTY_PARAMETER_NAME);
     }

@@ -241,12 +241,13 @@ fn installed_library_builds_the_c_example_through_pkg_config() {
     assert_all_passed(&run(target_command(&static_exe).arg(vectors()), "static"));
 }
 
-/// The README's "Using it from C" program compiles as written (C99, -Werror, through pkg-config) and prints
+/// The "Using it from C" program of ffi/README.md compiles as written (C99, -Werror, through pkg-config) and prints
 /// the signatures the Rust core makes for the same key and queries.
 #[test]
 fn readme_c_program_compiles_and_signs_like_the_core() {
-    let readme = std::fs::read_to_string(repo().join("README.md")).expect("read README.md");
-    let section = readme.split("\n## Using it from C\n").nth(1).expect("README has a '## Using it from C' section");
+    let readme = std::fs::read_to_string(repo().join("ffi/README.md")).expect("read ffi/README.md");
+    let section =
+        readme.split("\n## Using it from C\n").nth(1).expect("ffi/README.md has a '## Using it from C' section");
     let program = section.split("```c\n").nth(1).and_then(|rest| rest.split("\n```").next()).expect("a ```c block");
     let (prefix, env) = install("readme");
     let source = prefix.with_file_name("readme.c");
@@ -263,12 +264,21 @@ fn readme_c_program_compiles_and_signs_like_the_core() {
         .expect("the program's api_key literal");
     let key = unleashed_signer::SigningKey::from_text(key_text).expect("the README key is a valid text key");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 4, "unexpected output:\n{stdout}");
-    for pair in lines.chunks(2) {
+    assert_eq!(lines.len(), 7, "unexpected output:\n{stdout}");
+    for pair in [&lines[0..2], &lines[5..7]] {
         let signature = key.sign_url(pair[0], unleashed_signer::SignedForm::Decoded).expect("decodable query");
         assert_eq!(pair[1], format!("api-auth-signature: {signature}"), "for {}", pair[0]);
     }
-    assert_eq!(lines[2], "SalesOrders?orderStatus=Completed,Backordered&customerName=Acme%20%26%20Sons");
+    let signature = key.sign_url(lines[0], unleashed_signer::SignedForm::Decoded).expect("decodable query");
+    assert_eq!(
+        lines[2..5],
+        [
+            "api-auth-id: 0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+            &format!("api-auth-signature: {signature}"),
+            "client-type: acme/orderautomation",
+        ]
+    );
+    assert_eq!(lines[5], "SalesOrders?orderStatus=Completed,Backordered&customerName=Acme%20%26%20Sons");
 }
 
 /// The shared library exports exactly the functions the header declares: nothing missing, no Rust internals.

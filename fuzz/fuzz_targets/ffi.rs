@@ -14,7 +14,10 @@ use std::ffi::{CStr, c_char};
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use unleashed_signer::{ApiId, ClientType, DecodeError, KeyError, KeyFormat, SignedForm, SigningKey, VerifyError};
+use unleashed_signer::{
+    ApiId, ClientType, DecodeError, HeaderError, KeyError, KeyFormat, SignedForm, SigningHeaders, SigningKey,
+    VerifyError,
+};
 use unleashed_signer_ffi::unleashed_status::{self, *};
 use unleashed_signer_ffi::*;
 use unleashed_signer_fuzz::{base64_decode_strict, hmac_signature, percent_encode};
@@ -270,7 +273,8 @@ impl World {
     }
 
     fn step(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
-        match u.int_in_range(0u8..=12)? {
+        match u.int_in_range(0u8..=13)? {
+            13 => self.headers_for_url(u),
             12 => self.build_query(u),
             0 => self.key_init(u),
             1 => self.key_clear(u),
@@ -658,6 +662,74 @@ impl World {
             let valid = ClientType::parse(input.bytes()).is_ok();
             assert_eq!(client, if valid { UNLEASHED_OK } else { UNLEASHED_INVALID_CLIENT_TYPE });
         }
+        Ok(())
+    }
+
+    /// `unleashed_headers_for_url`: arguments checked in order; on success the API id lowercased, the client type
+    /// as given and the Rust API's signature of the URL, each at its field's offset with zeros after it, nothing
+    /// past the struct; on failure nothing written, and the status of the value the Rust API rejects.
+    fn headers_for_url(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
+        let storage = Storage::arbitrary(u)?;
+        // Mostly well-formed ids (hex of either case) and client types, so that signing is reached.
+        let mut id = [b'-'; 36];
+        for (offset, byte) in id.iter_mut().enumerate() {
+            if ![8, 13, 18, 23].contains(&offset) {
+                *byte = *u.choose(b"0123456789abcdefABCDEF")?;
+            }
+        }
+        let client = *u.choose(&[&b"acme/orderautomation"[..], b"a/b", b"Acme/App-1.0"])?;
+        let api_id = if u.ratio(3, 4)? { Input::Bytes(&id) } else { Input::arbitrary(u)? };
+        let client_type = if u.ratio(3, 4)? { Input::Bytes(client) } else { Input::arbitrary(u)? };
+        let url = Input::arbitrary(u)?;
+        let form = arbitrary_enum(u, 2)?;
+        let null_out = u.ratio(1, 12)?;
+        let size = size_of::<unleashed_headers>();
+        let out_len = if u.ratio(3, 4)? { u.int_in_range(size..=size + 20)? } else { u.int_in_range(0..=size - 1)? };
+        let mut buf = vec![CANARY; out_len + GUARD];
+        let (key, key_problem) = self.key_arg(storage);
+        let out_ptr = if null_out { std::ptr::null_mut() } else { buf.as_mut_ptr().cast::<unleashed_headers>() };
+        let ((id_ptr, id_len), (client_ptr, client_len), (url_ptr, url_len)) =
+            (api_id.raw(), client_type.raw(), url.raw());
+        // SAFETY: every pointer is NULL, misaligned on purpose (rejected before use) or valid for its length.
+        let status = unsafe {
+            unleashed_headers_for_url(
+                key, id_ptr, id_len, client_ptr, client_len, url_ptr, url_len, form, out_ptr, out_len,
+            )
+        };
+        let out_problem = if null_out {
+            Some(UNLEASHED_NULL_POINTER)
+        } else {
+            (out_len < size).then_some(UNLEASHED_BUFFER_TOO_SMALL)
+        };
+        let form_problem = form_of(form).is_none().then_some(UNLEASHED_INVALID_SIGNED_FORM);
+        let problems = [key_problem, api_id.problem(), client_type.problem(), url.problem(), form_problem, out_problem];
+        if expect(status, &problems) {
+            let rust = &self.key.as_ref().unwrap().rust;
+            let form = form_of(form).unwrap();
+            match SigningHeaders::for_url(rust, api_id.bytes(), client_type.bytes(), url.bytes(), form) {
+                Ok(headers) => {
+                    assert_eq!(status, UNLEASHED_OK);
+                    let mut expected = vec![0u8; size];
+                    expected[..36].copy_from_slice(&api_id.bytes().to_ascii_lowercase());
+                    expected[37..81].copy_from_slice(rust.sign_url(url.bytes(), form).unwrap().as_bytes());
+                    expected[82..82 + client_type.bytes().len()].copy_from_slice(client_type.bytes());
+                    assert_eq!(&buf[..size], expected.as_slice(), "header values");
+                    assert_eq!(headers.api_id().as_str().as_bytes(), &expected[..36]);
+                    assert!(buf[size..].iter().all(|&b| b == CANARY), "written past unleashed_headers");
+                    return Ok(());
+                }
+                Err(error) => {
+                    let wanted = match error {
+                        HeaderError::ApiId(_) => UNLEASHED_INVALID_API_ID,
+                        HeaderError::ClientType(_) => UNLEASHED_INVALID_CLIENT_TYPE,
+                        HeaderError::Decode(error) => decode_status(error),
+                        _ => UNLEASHED_PANIC,
+                    };
+                    assert_eq!(status, wanted);
+                }
+            }
+        }
+        assert!(buf.iter().all(|&b| b == CANARY), "{status:?}: output written on failure");
         Ok(())
     }
 

@@ -3,7 +3,7 @@
  * secret, then says "ready" and waits, so that residue/scan.py can read this process's memory and count what is
  * left of the key. The scanner, not this program, knows what to look for: no needle is ever in this process.
  *
- * Usage: residue PATH STORAGE [--no-wait]
+ * Usage: residue PATH STORAGE [--no-wait]     (Linux, and Windows under Wine: residue/scan_wine.py)
  *   PATH:    init-clear | sign | sign-query | sign-url | verify | verify-url | query-sign | build-query | control
  *            (control: sign and do not clear, so the scanner must find the live key)
  *   STORAGE: static | stack | heap (heap storage comes from malloc and is never zeroed before init)
@@ -15,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
 
 #include <unleashed_signer.h>
 
@@ -104,6 +108,11 @@ int main(int argc, char **argv) {
     }
     const char *path = argv[1], *where = argv[2];
     int wait = !(argc > 3 && !strcmp(argv[3], "--no-wait"));
+#ifdef _WIN32
+    /* Windows' C runtime reads and writes in text mode (CRLF, ^Z): the secret and "ready\n" must pass unchanged. */
+    _setmode(0, _O_BINARY);
+    _setmode(1, _O_BINARY);
+#endif
     char header[64] = {0}, secret[512];
     size_t n = 0;
     while (n + 1 < sizeof header && read(0, header + n, 1) == 1 && header[n] != '\n') n++;

@@ -119,16 +119,19 @@ namespace Unleashed.Signer.Tests
             using (var key = new SigningKey(ApiKey))
             {
                 Assert.AreEqual(status, Rejected(paramName, () => key.Headers(apiId, clientType, "/Customers")));
+                Assert.AreEqual(UnleashedStatus.MalformedEscape, Rejected("url", () => key.Headers(ApiId, ClientType, "/Customers?a=%zz")));
                 Assert.AreEqual(status, Rejected(paramName, () => new UnleashedHandler(apiId, key, clientType)));
             }
         }
 
-        [Test]
-        public void HeadersInOrder()
+        [TestCase(ApiId)]
+        [TestCase("0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D")]
+        public void HeadersInOrder(string apiId)
         {
             using (var key = new SigningKey(ApiKey))
             {
-                var headers = key.Headers(ApiId, ClientType, "https://api.unleashedsoftware.com/Customers?customerCode=ACME");
+                // The API id goes out in lower case however it was given: the C library writes it.
+                var headers = key.Headers(apiId, ClientType, "https://api.unleashedsoftware.com/Customers?customerCode=ACME");
                 CollectionAssert.AreEqual(
                     new[]
                     {

@@ -11,9 +11,11 @@ namespace Unleashed.Signer.Tests
     {
         private readonly Process _process;
 
-        internal MockUnleashed(string form, string apiId, string apiKey)
+        internal MockUnleashed(string form, string apiId, string apiKey, bool otherOrigin = false)
         {
-            var start = new ProcessStartInfo("python3", "\"" + Repository.PathOf("testing/mock_unleashed.py") + "\" --form " + form + " --lifetime 300")
+            string arguments = "\"" + Repository.PathOf("testing/mock_unleashed.py") + "\" --form " + form + " --lifetime 300" +
+                (otherOrigin ? " --other-origin" : "");
+            var start = new ProcessStartInfo("python3", arguments)
             {
                 UseShellExecute = false,
                 RedirectStandardInput = true,
@@ -30,9 +32,22 @@ namespace Unleashed.Signer.Tests
                 throw new InvalidOperationException("the mock server did not print its port (got " + (port ?? "nothing") + ")");
             }
             BaseAddress = new Uri("http://127.0.0.1:" + number + "/");
+            if (otherOrigin)
+            {
+                string other = _process.StandardOutput.ReadLine();
+                if (!int.TryParse(other, out number))
+                {
+                    Dispose();
+                    throw new InvalidOperationException("the mock server did not print its other port (got " + (other ?? "nothing") + ")");
+                }
+                OtherAddress = new Uri("http://127.0.0.1:" + number + "/");
+            }
         }
 
         internal Uri BaseAddress { get; }
+
+        /// <summary>The second origin (with <c>--other-origin</c>), which records every request it receives.</summary>
+        internal Uri OtherAddress { get; }
 
         /// <summary>The mock exits when its stdin closes.</summary>
         public void Dispose()

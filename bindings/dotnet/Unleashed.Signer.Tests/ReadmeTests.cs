@@ -21,12 +21,6 @@ namespace Unleashed.Signer.Tests
             return block.Groups[1].Value;
         }
 
-        [Test]
-        public void TheRootReadmeShowsTheSameExample()
-        {
-            Assert.AreEqual(Example("bindings/dotnet/README.md"), Example("README.md"));
-        }
-
 [Test]
         public void TheReadmeShowsTheExampleThatRuns()
         {

@@ -15,6 +15,17 @@ namespace Unleashed.Signer
     }
 
     /// <summary>
+    /// One <c>unleashed_headers</c>: the three signing header values, each NUL-terminated, 147 bytes of <c>char</c>.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 1)]
+    internal unsafe struct NativeHeaders
+    {
+        public fixed byte ApiId[37];
+        public fixed byte Signature[45];
+        public fixed byte ClientType[65];
+    }
+
+    /// <summary>
     /// The C API of <c>include/unleashed_signer.h</c>, one <c>extern</c> per function used, under its C name.
     /// Every argument is blittable (pointers, <see cref="UIntPtr"/> for <c>size_t</c>, <see cref="uint"/> for the
     /// status, format and form), so nothing is copied or converted on the way in or out.
@@ -77,6 +88,11 @@ namespace Unleashed.Signer
         internal static extern uint unleashed_build_query(
             KeyStorage key, NativeParam* parameters, UIntPtr parameterCount, uint form, byte* queryOutput,
             UIntPtr queryOutputLength, UIntPtr* needed, byte* signatureOutput, UIntPtr signatureOutputLength);
+
+        [DllImport(Library, CallingConvention = Cdecl)]
+        internal static extern uint unleashed_headers_for_url(
+            KeyStorage key, byte* apiId, UIntPtr apiIdLength, byte* clientType, UIntPtr clientTypeLength, byte* url,
+            UIntPtr urlLength, uint form, NativeHeaders* output, UIntPtr outputLength);
 
         [DllImport(Library, CallingConvention = Cdecl)]
         internal static extern uint unleashed_api_id_validate(byte* id, UIntPtr idLength);

@@ -302,16 +302,60 @@ namespace Unleashed.Signer
         public IReadOnlyList<KeyValuePair<string, string>> Headers(
             string apiId, string clientType, string url, SignedForm form = SignedForm.Decoded)
         {
-            ValidateApiId(apiId, nameof(apiId));
-            ValidateClientType(clientType, nameof(clientType));
-            string signature = SignUrl(url, form);
+            string[] values = HeaderValues(apiId, clientType, url, form);
             return new[]
             {
-                new KeyValuePair<string, string>(HeaderNames.ApiAuthId, apiId),
-                new KeyValuePair<string, string>(HeaderNames.ApiAuthSignature, signature),
-                new KeyValuePair<string, string>(HeaderNames.ClientType, clientType),
+                new KeyValuePair<string, string>(HeaderNames.ApiAuthId, values[0]),
+                new KeyValuePair<string, string>(HeaderNames.ApiAuthSignature, values[1]),
+                new KeyValuePair<string, string>(HeaderNames.ClientType, values[2]),
                 new KeyValuePair<string, string>("Accept", "application/json"),
                 new KeyValuePair<string, string>("Content-Type", "application/json"),
+            };
+        }
+
+        /// <summary>
+        /// <c>api-auth-id</c>, <c>api-auth-signature</c> and <c>client-type</c> of a request to
+        /// <paramref name="url"/>, exactly as the C library writes them (<c>unleashed_headers_for_url</c>: the API
+        /// id in lower case, the client type as checked), so that every runtime sends the same bytes.
+        /// </summary>
+        internal string[] HeaderValues(string apiId, string clientType, string url, SignedForm form)
+        {
+            int idLength = Utf8.Length(apiId, nameof(apiId));
+            int typeLength = Utf8.Length(clientType, nameof(clientType));
+            int urlLength = Utf8.Length(url, nameof(url));
+            int total = checked(idLength + typeLength + urlLength);
+            byte* stack = stackalloc byte[total <= Utf8.StackLimit ? total : 0];
+            byte[] heap = total <= Utf8.StackLimit ? null : new byte[total];
+            NativeHeaders output;
+            fixed (byte* pinned = heap)
+            {
+                byte* id = heap == null ? stack : pinned;
+                byte* type = id + idLength;
+                byte* address = type + typeLength;
+                Utf8.Write(apiId, id, idLength, nameof(apiId));
+                Utf8.Write(clientType, type, typeLength, nameof(clientType));
+                Utf8.Write(url, address, urlLength, nameof(url));
+                uint status = Native.unleashed_headers_for_url(
+                    Storage, id, (UIntPtr)idLength, type, (UIntPtr)typeLength, address, (UIntPtr)urlLength,
+                    (uint)form, &output, (UIntPtr)sizeof(NativeHeaders));
+                switch (status)
+                {
+                    case (uint)UnleashedStatus.InvalidApiId:
+                        Check(status, nameof(apiId));
+                        break;
+                    case (uint)UnleashedStatus.InvalidClientType:
+                        Check(status, nameof(clientType));
+                        break;
+                    default:
+                        Check(status, status == (uint)UnleashedStatus.InvalidSignedForm ? nameof(form) : nameof(url));
+                        break;
+                }
+            }
+            return new[]
+            {
+                Native.StaticString((IntPtr)output.ApiId),
+                Native.StaticString((IntPtr)output.Signature),
+                Native.StaticString((IntPtr)output.ClientType),
             };
         }
 

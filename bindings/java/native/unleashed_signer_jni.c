@@ -243,6 +243,43 @@ JNIEXPORT void JNICALL Java_unleashed_signer_Native_signUrl(JNIEnv *env, jclass 
 }
 
 /* Returns the C status: UNLEASHED_OK, UNLEASHED_SIGNATURE_MISMATCH or an error for Java to throw. */
+/*
+ * unleashed_headers_for_url into the caller's byte[sizeof(unleashed_headers)] (the three NUL-terminated values at
+ * their fields' offsets, which Java reads), or throws for a failed status. Three arrays are pinned at once: the
+ * critical regions nest, with no other JNI call until the last is released.
+ */
+JNIEXPORT void JNICALL Java_unleashed_signer_Native_headersForUrl(JNIEnv *env, jclass cls, jlong key,
+                                                                  jbyteArray api_id, jbyteArray client_type,
+                                                                  jbyteArray url, jint form, jbyteArray headers) {
+    (void)cls;
+    unleashed_headers out;
+    pinned a = pin_prepare(env, api_id);
+    pinned c = pin_prepare(env, client_type);
+    pinned u = pin_prepare(env, url);
+    if (!pin_begin(env, &a)) {
+        return;
+    }
+    if (!pin_begin(env, &c)) {
+        pin_end(env, &a);
+        return;
+    }
+    if (!pin_begin(env, &u)) {
+        pin_end(env, &c);
+        pin_end(env, &a);
+        return;
+    }
+    unleashed_status status = unleashed_headers_for_url(key_at(key), chars(&a), a.len, chars(&c), c.len, chars(&u),
+                                                        u.len, (unleashed_signed_form)form, &out, sizeof out);
+    pin_end(env, &u);
+    pin_end(env, &c);
+    pin_end(env, &a);
+    if (status != UNLEASHED_OK) {
+        throw_status(env, status);
+        return;
+    }
+    (*env)->SetByteArrayRegion(env, headers, 0, (jsize)sizeof out, (const jbyte *)&out);
+}
+
 JNIEXPORT jint JNICALL Java_unleashed_signer_Native_verify(JNIEnv *env, jclass cls, jlong key, jbyteArray message,
                                                            jbyteArray signature) {
     (void)cls;

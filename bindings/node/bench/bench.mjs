@@ -5,7 +5,7 @@ import { createHmac, createSecretKey } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
-const { SigningKey, libraryVersion } = createRequire(import.meta.url)('../lib/index.js');
+const { SigningKey, libraryVersion } = createRequire(import.meta.url)('../lib/node.js');
 
 const rounds = Number(process.argv[2] ?? 9);
 const calls = Number(process.argv[3] ?? 300_000);

@@ -19,6 +19,13 @@
 
 #include "unleashed_signer.h"
 
+#ifdef _WIN32
+/* Windows has no explicit_bzero; SecureZeroMemory is its wipe the compiler may not remove. */
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#define explicit_bzero(p, n) SecureZeroMemory((p), (n))
+#endif
+
 /* Returns NULL (a pending JS exception) from the calling function when a Node-API call fails. */
 #define CHECK(env, call)                                                                                              \
     do {                                                                                                              \
@@ -383,6 +390,43 @@ done:
     return result;
 }
 
+/*
+ * headersForUrl(storage, apiId, clientType, url, form) -> [api-auth-id, api-auth-signature, client-type] | status
+ *
+ * The three values exactly as unleashed_headers_for_url writes them (the API id lowercased, the client type as
+ * checked, the signature of the URL's query), so that no header value is formatted here or in JavaScript.
+ */
+static napi_value headers_for_url(napi_env env, napi_callback_info info) {
+    ARGS(5);
+    unleashed_key *key = get_key(env, argv[0]);
+    uint32_t form;
+    if (key == NULL || !get_u32(env, argv[4], &form)) return NULL;
+    bytes api_id, client_type, url;
+    bool got_id = get_bytes(env, argv[1], &api_id, false);
+    bool got_type = got_id && get_bytes(env, argv[2], &client_type, false);
+    bool got_url = got_type && get_bytes(env, argv[3], &url, false);
+    if (!got_url) { /* each get_bytes that ran may hold memory, failed or not */
+        release_bytes(&api_id);
+        if (got_id) release_bytes(&client_type);
+        if (got_type) release_bytes(&url);
+        throw_last_error(env);
+        return NULL;
+    }
+    unleashed_headers out;
+    unleashed_status status = unleashed_headers_for_url(key, api_id.ptr, api_id.len, client_type.ptr,
+                                                        client_type.len, url.ptr, url.len, form, &out, sizeof out);
+    release_bytes(&api_id);
+    release_bytes(&client_type);
+    release_bytes(&url);
+    if (status != UNLEASHED_OK) return make_status(env, status);
+    napi_value values[3], array;
+    const char *fields[3] = {out.api_id, out.signature, out.client_type};
+    for (int i = 0; i < 3; i++) CHECK(env, napi_create_string_latin1(env, fields[i], NAPI_AUTO_LENGTH, &values[i]));
+    CHECK(env, napi_create_array_with_length(env, 3, &array));
+    for (uint32_t i = 0; i < 3; i++) CHECK(env, napi_set_element(env, array, i, values[i]));
+    return array;
+}
+
 typedef unleashed_status (*validate_fn)(const char *, size_t);
 
 static napi_value validate(napi_env env, napi_callback_info info, validate_fn fn) {
@@ -445,6 +489,7 @@ static napi_value init(napi_env env, napi_value exports) {
         {"verify", NULL, verify, NULL, NULL, NULL, napi_enumerable, NULL},
         {"verifyUrl", NULL, verify_url, NULL, NULL, NULL, napi_enumerable, NULL},
         {"buildQuery", NULL, build_query, NULL, NULL, NULL, napi_enumerable, NULL},
+        {"headersForUrl", NULL, headers_for_url, NULL, NULL, NULL, napi_enumerable, NULL},
         {"apiIdValidate", NULL, api_id_validate, NULL, NULL, NULL, napi_enumerable, NULL},
         {"clientTypeValidate", NULL, client_type_validate, NULL, NULL, NULL, napi_enumerable, NULL},
         {"statusStr", NULL, status_str, NULL, NULL, NULL, napi_enumerable, NULL},

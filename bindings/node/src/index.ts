@@ -1,8 +1,9 @@
 // unleashed-signer for Node.js: signs requests to the Unleashed inventory API through the unleashed-signer C
 // library (include/unleashed_signer.h). Every signature, encoding and check is the C library's; this file turns
-// JavaScript arguments into the C calls' arguments and C statuses into errors.
+// JavaScript arguments into the C calls' arguments and C statuses into errors. It uses no Node API: the C library
+// is reached through `native` (src/backend.ts), which src/node.ts fills with the Node-API glue or the WebAssembly
+// module, and src/web.ts with the WebAssembly module.
 
-import { inspect } from 'node:util';
 import {
     HEADER_API_AUTH_ID,
     HEADER_API_AUTH_SIGNATURE,
@@ -12,9 +13,13 @@ import {
     SIGNATURE_LENGTH,
     SIGNED_FORMS,
     Status,
-} from './generated/constants';
-import { hooks } from './internal';
-import { type Bytes, native, type NativeKey } from './native';
+} from './generated/constants.js';
+import { native } from './backend.js';
+import { hooks } from './internal.js';
+import type { Bytes, NativeKey } from './native.js';
+
+/** `util.inspect.custom` (a registered symbol), without importing node:util. */
+const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 
 export { HEADER_API_AUTH_ID, HEADER_API_AUTH_SIGNATURE, HEADER_CLIENT_TYPE, HEADER_VERSION, SIGNATURE_LENGTH, Status };
 
@@ -157,6 +162,9 @@ function checkIdentity(apiId: unknown, clientType: unknown, context: string): vo
     check(native.clientTypeValidate(bytes(clientType, 'clientType')), `${context}: clientType`);
 }
 
+/** `SigningKey`'s header values for `unleashedFetch`, set by its static block. */
+let signingHeaders: (key: SigningKey, url: string, apiId: string, clientType: string, form: number) => string[];
+
 /**
  * A prepared Unleashed API key. The key lives only in native memory the C library prepared it in; `dispose()`
  * (or a `using` declaration) wipes it, and a finaliser wipes and frees it if a key is collected undisposed.
@@ -170,6 +178,8 @@ export class SigningKey {
 
     static {
         hooks.storageOf = (key) => (key as SigningKey).#storage;
+        signingHeaders = (key, url, apiId, clientType, form) =>
+            key.#headerValues(url, apiId, clientType, form, 'unleashedFetch()');
     }
 
     /**
@@ -181,7 +191,21 @@ export class SigningKey {
         const secret = bytes(key, 'the key');
         const format = choice(KEY_FORMATS, options?.format, 'text', 'format');
         this.#storage = native.keyNew();
-        check(native.keyInit(this.#storage, secret, format), 'new SigningKey()');
+        if (typeof secret === 'string') {
+            check(native.keyInit(this.#storage, secret, format), 'new SigningKey()');
+            return;
+        }
+        // V8 keeps a Uint8Array of 64 bytes or fewer inside its own heap, and asking for its bytes from native code
+        // moves them to a new store and leaves the old copy behind, where the caller's `fill(0)` cannot reach it.
+        // So the bytes are copied element by element into a store outside the heap (an ArrayBuffer's never moves),
+        // given to C from there, and wiped: the caller's array is only read, from JavaScript.
+        const scratch = new Uint8Array(new ArrayBuffer(Math.max(secret.length, 1)), 0, secret.length);
+        try {
+            scratch.set(secret);
+            check(native.keyInit(this.#storage, scratch, format), 'new SigningKey()');
+        } finally {
+            scratch.fill(0);
+        }
     }
 
     /** Signs `message` exactly as given (a string's UTF-8 bytes): the base64 HMAC-SHA256, 44 characters. */
@@ -266,13 +290,26 @@ export class SigningKey {
             throw new TypeError(`headers() needs { apiId, clientType }, not ${describe(options)}`);
         }
         checkIdentity(options.apiId, options.clientType, 'SigningKey.headers()');
+        const [apiAuthId, apiAuthSignature, clientType] = this.#headerValues(
+            urlBytes(url, 'the URL'),
+            options.apiId,
+            options.clientType,
+            formOf(options),
+            'SigningKey.headers()',
+        );
         return {
-            [HEADER_API_AUTH_ID]: options.apiId,
-            [HEADER_API_AUTH_SIGNATURE]: this.signUrl(url, options),
-            [HEADER_CLIENT_TYPE]: options.clientType,
+            [HEADER_API_AUTH_ID]: apiAuthId,
+            [HEADER_API_AUTH_SIGNATURE]: apiAuthSignature,
+            [HEADER_CLIENT_TYPE]: clientType,
             Accept: 'application/json',
             'Content-Type': 'application/json',
         };
+    }
+
+    /** The three signing header values exactly as the C library writes them (`unleashed_headers_for_url`). */
+    #headerValues(url: Bytes, apiId: string, clientType: string, form: number, context: string): [string, string, string] {
+        const result = native.headersForUrl(this.#storage, apiId, clientType, url, form);
+        return typeof result === 'number' ? fail(result, context, this.#disposed) : result;
     }
 
     /** Whether `dispose()` has been called. */
@@ -305,7 +342,7 @@ export class SigningKey {
     }
 
     /** `util.inspect` and `console.log` give the label, never the key. */
-    [inspect.custom](): string {
+    [inspectCustom](): string {
         return this.toString();
     }
 }
@@ -332,10 +369,54 @@ export interface UnleashedFetchOptions {
     readonly fetch?: typeof fetch;
 }
 
+/** The headers that authenticate a request: a credential, never sent to another origin. */
+const SIGNING_HEADERS = [HEADER_API_AUTH_ID, HEADER_API_AUTH_SIGNATURE, HEADER_CLIENT_TYPE] as const;
+/** Statuses `fetch` follows, with `Location`. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** `fetch`'s own limit on redirects followed for one request. */
+const MAX_REDIRECTS = 20;
+/** Headers that describe a body: dropped with the body when a redirect turns the request into a GET. */
+const BODY_HEADERS = ['Content-Encoding', 'Content-Language', 'Content-Location', 'Content-Type'];
+/** The `Content-Type` that `new Request()` and `fetch` set by themselves for a string body. */
+const FETCH_STRING_TYPE = 'text/plain;charset=UTF-8';
+
+/**
+ * The error `unleashedFetch` rejects with when a server redirects a signed request to another origin: the
+ * redirected request is not sent at all, since the signing headers are a credential that never leaves the origin
+ * the caller chose (docs/http-contract.md). `response` is the 3xx response, its body unread.
+ */
+export class RedirectRefusedError extends Error {
+    /** The redirect response (301, 302, 303, 307 or 308). */
+    readonly response: Response;
+    /** Where it pointed: an origin other than the request's. */
+    readonly location: URL;
+
+    /** Makes the error for `response`, whose `Location` is `location`, answering a request to `from`. */
+    constructor(response: Response, location: URL, from: string) {
+        super(
+            `unleashedFetch: refused to follow a ${response.status} redirect from ${from} to another origin, ` +
+                `${location.origin}: signed requests never leave their origin. If you trust ${location.origin}, ` +
+                `make the request to it yourself`,
+        );
+        this.name = 'RedirectRefusedError';
+        this.response = response;
+        this.location = location;
+    }
+}
+
 /**
  * A `fetch` that signs every request to Unleashed: it resolves the URL (against `baseUrl` when relative), signs
- * the query of the URL the request will actually be sent to, and adds the Unleashed headers (`Accept` and
- * `Content-Type` only when the request sets none of its own).
+ * the query of the URL the request will actually be sent to, and adds the Unleashed headers as the C library
+ * writes them (the API id in lower case). `Accept` and `Content-Type` of `application/json` are added only when the
+ * request has none of its own; the `text/plain;charset=UTF-8` that fetch gives a string body by itself counts as
+ * none. Signing headers the request carries are replaced, never sent twice.
+ *
+ * Redirects are followed here, not by the wrapped `fetch` (which is called with `redirect: 'manual'`), one hop at a
+ * time (docs/http-contract.md): a redirect to the same origin (scheme, host, port) as the request is signed again
+ * for its own query; a redirect to any other origin is refused, and the call rejects with a
+ * `RedirectRefusedError` without sending anything there, whatever the request's `redirect` mode. A request with
+ * `redirect: 'manual'` gets a same-origin 3xx response itself, and one with `redirect: 'error'` fails on it, as
+ * with `fetch`.
  *
  * A key given as text is prepared once and wiped when the returned function is garbage-collected; pass a
  * `SigningKey` to wipe it yourself.
@@ -346,24 +427,68 @@ export function unleashedFetch(options: UnleashedFetchOptions): typeof fetch {
     }
     const { apiId, clientType } = options;
     checkIdentity(apiId, clientType, 'unleashedFetch()');
-    formOf(options); // checks options.form
-    const formOptions: FormOptions = options.form === undefined ? {} : { form: options.form };
+    const form = formOf(options);
     const key = options.key instanceof SigningKey ? options.key : new SigningKey(options.key);
     const base = options.baseUrl === undefined ? undefined : parseBase(options.baseUrl);
     const send = options.fetch ?? globalThis.fetch;
     if (typeof send !== 'function') throw new TypeError(`fetch must be a function, not ${describe(send)}`);
 
-    return async function unleashed(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
-        const request = new Request(resolve(input, base), init);
+    /** `request` signed for its own URL, as the wrapped `fetch` is to send it. */
+    function signed(request: Request, redirect: Request['redirect']): Request {
+        const headers = new Headers(request.headers);
         // request.url is the URL as fetch serialises and sends it: sign exactly that.
-        const signed = key.signUrl(request.url, formOptions);
-        request.headers.set(HEADER_API_AUTH_ID, apiId);
-        request.headers.set(HEADER_API_AUTH_SIGNATURE, signed);
-        request.headers.set(HEADER_CLIENT_TYPE, clientType);
-        if (!request.headers.has('Accept')) request.headers.set('Accept', 'application/json');
-        if (!request.headers.has('Content-Type')) request.headers.set('Content-Type', 'application/json');
-        return send(request);
+        const values = signingHeaders(key, request.url, apiId, clientType, form);
+        SIGNING_HEADERS.forEach((name, i) => headers.set(name, values[i] as string));
+        if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+        // fetch gives a string body this type by itself, so it is no sign of the caller's choice.
+        const type = headers.get('Content-Type');
+        if (type === null || type === FETCH_STRING_TYPE) headers.set('Content-Type', 'application/json');
+        return new Request(request, { headers, redirect });
+    }
+
+    return async function unleashed(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
+        let request = new Request(resolve(input, base), init);
+        const mode = request.redirect;
+        const origin = new URL(request.url).origin;
+        // A 307 or 308 sends the body again, so it is read once, and each hop sends it with its length.
+        let body = mode !== 'follow' || request.body === null ? null : await request.arrayBuffer();
+        if (body !== null) request = new Request(request, { body });
+        for (let hops = 0; ; hops++) {
+            const response = await send(signed(request, 'manual'));
+            const location = REDIRECTS.has(response.status) ? response.headers.get('Location') : null;
+            if (location === null) {
+                if (hops > 0) Object.defineProperty(response, 'redirected', { value: true });
+                return response;
+            }
+            // Refused whatever the mode: the contract holds for callers that follow redirects themselves too.
+            const next = new URL(location, request.url);
+            if (next.origin !== origin) throw new RedirectRefusedError(response, next, origin);
+            if (mode === 'manual') return response;
+            await response.body?.cancel();
+            if (mode === 'error') throw new TypeError(`unleashedFetch: ${request.url} redirected, with redirect: 'error'`);
+            if (hops === MAX_REDIRECTS) {
+                throw new TypeError(`unleashedFetch: more than ${MAX_REDIRECTS} redirects from ${request.url}`);
+            }
+            const method = request.method;
+            request = redirected(request, body, next, response.status);
+            if (request.method !== method) body = null; // a GET now, for every later hop too
+        }
     };
+}
+
+/**
+ * The request `fetch` makes when `previous` is answered `status` with `Location: next`, on the same origin (WHATWG
+ * Fetch, HTTP-redirect fetch): a 303, and a 301 or 302 answering a POST, become a GET without a body.
+ */
+function redirected(previous: Request, body: ArrayBuffer | null, next: URL, status: number): Request {
+    const headers = new Headers(previous.headers);
+    let method = previous.method;
+    if ((status === 303 && method !== 'GET' && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = null;
+        for (const name of BODY_HEADERS) headers.delete(name);
+    }
+    return new Request(next, { method, headers, body, signal: previous.signal });
 }
 
 function parseBase(baseUrl: unknown): URL {

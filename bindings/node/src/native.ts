@@ -1,7 +1,5 @@
-// Loads the prebuilt Node-API glue for this platform (prebuilds/<platform>-<arch>/unleashed_signer.node, next to
-// the C library it links with through its rpath) and types the functions it exports.
-
-import { join } from 'node:path';
+// The functions every backend gives (`Native`): the Node-API glue (src/addon.c, loaded by src/prebuild.ts) and
+// the WebAssembly module (src/wasm/backend.ts). Types only, no Node API.
 
 /** Key storage allocated by the glue: raw memory of `unleashed_key_size()` bytes, opaque to JavaScript. */
 export type NativeKey = { readonly __nativeKey: unique symbol };
@@ -21,25 +19,15 @@ export interface Native {
     verify(key: NativeKey, message: Bytes, signature: Bytes): number;
     verifyUrl(key: NativeKey, url: Bytes, form: number, signature: Bytes): number;
     buildQuery(key: NativeKey, namesAndValues: Bytes[], form: number): [query: string, signature: string] | number;
+    headersForUrl(
+        key: NativeKey,
+        apiId: Bytes,
+        clientType: Bytes,
+        url: Bytes,
+        form: number,
+    ): [apiAuthId: string, apiAuthSignature: string, clientType: string] | number;
     apiIdValidate(id: Bytes): number;
     clientTypeValidate(clientType: Bytes): number;
     statusStr(status: number): string;
     version(): string;
 }
-
-function load(): Native {
-    const platform = `${process.platform}-${process.arch}`;
-    const path = join(__dirname, '..', 'prebuilds', platform, 'unleashed_signer.node');
-    try {
-        return require(path) as Native;
-    } catch (cause) {
-        throw new Error(
-            `unleashed-signer: no working prebuilt library for ${platform} at ${path}; this package ships ` +
-                `linux-x64 only (build the others from the repository: see its bindings/node/README.md)`,
-            { cause },
-        );
-    }
-}
-
-/** The loaded glue. */
-export const native: Native = load();

@@ -40,7 +40,7 @@ function throwsType(fn, hint) {
 
 test('the package loaded is the installed tarball, not the repository', () => {
     const path = require.resolve('unleashed-signer');
-    assert.match(path, /\/node_modules\/unleashed-signer\/lib\/index\.js$/);
+    assert.match(path, /\/node_modules\/unleashed-signer\/lib\/node\.js$/);
     assert.ok(!path.includes('/bindings/node/lib/'), path);
 });
 
@@ -71,6 +71,20 @@ test('signs strings as UTF-8 bytes and Uint8Arrays (also views at an offset) as 
     assert.equal(new SigningKey(nonAsciiKey).sign('q=1'), reference(Buffer.from(nonAsciiKey), 'q=1'));
 });
 
+test('a Uint8Array key (short or long, a view at an offset) is read, not changed, and signs as its text', () => {
+    for (const text of [SECRET, 'x'.repeat(64), `${SECRET}${'y'.repeat(70)}`]) {
+        const backing = new Uint8Array(text.length + 5).fill(0xee);
+        backing.set(Buffer.from(text), 3);
+        const view = backing.subarray(3, 3 + text.length);
+        const key = new SigningKey(view);
+        assert.equal(key.sign('customerCode=ACME'), reference(text, 'customerCode=ACME'), `${text.length} bytes`);
+        assert.equal(Buffer.from(view).toString(), text, 'the caller\'s bytes were changed');
+        assert.deepEqual([backing[2], backing[text.length + 3]], [0xee, 0xee]);
+        key.dispose();
+    }
+    throwsStatus(() => new SigningKey(new Uint8Array(0)), 'EMPTY_KEY');
+});
+
 test('buildQuery takes any iterable of pairs and retries once for a query over the stack buffer', () => {
     const key = new SigningKey(SECRET);
     const long = 'v'.repeat(5000);
@@ -99,6 +113,12 @@ test('headers() carries the id, the URL signature and the client type', () => {
     });
     const wire = key.headers('/Customers?customerName=A%20B', { apiId: API_ID, clientType: 'a/b', form: 'wire' });
     assert.equal(wire['api-auth-signature'], reference(SECRET, 'customerName=A%20B'));
+    // The id goes out in lower case however it is given: the C library writes it.
+    const upper = key.headers('/Customers', { apiId: API_ID.toUpperCase(), clientType: 'a/b' });
+    assert.equal(upper['api-auth-id'], API_ID);
+    assert.equal(upper['api-auth-signature'], reference(SECRET, ''));
+    key.dispose();
+    throwsStatus(() => key.headers('/x', { apiId: API_ID, clientType: 'a/b' }), 'KEY_NOT_INITIALISED');
 });
 
 test('bad keys: the C status and message, never the key', () => {

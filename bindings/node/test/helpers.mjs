@@ -54,28 +54,60 @@ export function readE2eCases() {
 
 /**
  * Starts testing/mock_unleashed.py (loopback only) checking `form` with these credentials; resolves to
- * { baseUrl, stop }. The mock exits when its stdin closes, so it never outlives the test process.
+ * { baseUrl, otherUrl, stop }. With `otherOrigin`, the mock also listens on a second port, a second origin that
+ * records what it receives (otherUrl). The mock exits when its stdin closes, so it never outlives the test process.
  */
-export async function startMock({ apiId, key, form }) {
-    const child = spawn('python3', [fixture('mock_unleashed.py'), '--form', form, '--lifetime', '300'], {
+export async function startMock({ apiId, key, form, otherOrigin = false }) {
+    const args = [fixture('mock_unleashed.py'), '--form', form, '--lifetime', '300'];
+    if (otherOrigin) args.push('--other-origin');
+    const child = spawn('python3', args, {
         env: { ...process.env, MOCK_UNLEASHED_API_ID: apiId, MOCK_UNLEASHED_API_KEY: key },
         stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout });
-    const port = await new Promise((resolve, reject) => {
-        lines.once('line', resolve);
+    const ports = [];
+    await new Promise((resolve, reject) => {
+        lines.on('line', (line) => {
+            ports.push(line);
+            if (ports.length === (otherOrigin ? 2 : 1)) resolve();
+        });
         child.once('error', reject);
-        child.once('exit', (code) => reject(new Error(`mock_unleashed.py exited with ${code} before its port`)));
+        child.once('exit', (code) => reject(new Error(`mock_unleashed.py exited with ${code} before its ports`)));
     });
-    if (!/^\d+$/.test(port)) throw new Error(`mock_unleashed.py printed ${JSON.stringify(port)}, not a port`);
+    for (const port of ports) {
+        if (!/^\d+$/.test(port)) throw new Error(`mock_unleashed.py printed ${JSON.stringify(port)}, not a port`);
+    }
     const exited = new Promise((resolve) => child.once('exit', resolve));
     return {
-        baseUrl: `http://127.0.0.1:${port}`,
+        baseUrl: `http://127.0.0.1:${ports[0]}`,
+        otherUrl: otherOrigin ? `http://127.0.0.1:${ports[1]}` : undefined,
         stop: async () => {
             child.stdin.end();
             await exited;
         },
     };
+}
+
+/** testdata/http_conformance.txt: its settings (form, key, api-id, client-type) and its cases, one object each. */
+export function readConformance() {
+    const result = { cases: [] };
+    for (const line of readFileSync(fixture('http_conformance.txt'), 'utf8').split('\n')) {
+        if (line === '' || line.startsWith('#')) continue;
+        const space = line.indexOf(' ');
+        const [kind, rest] = [line.slice(0, space), line.slice(space + 1)];
+        if (kind === 'case') {
+            result.cases.push(Object.fromEntries(rest.split(' ').map((field) => {
+                const equals = field.indexOf('=');
+                return [field.slice(0, equals), field.slice(equals + 1)];
+            })));
+        } else {
+            result[kind] = rest;
+        }
+    }
+    for (const field of ['form', 'key', 'api-id', 'client-type']) {
+        if (!result[field]) throw new Error(`http_conformance.txt has no '${field}' line`);
+    }
+    return result;
 }
 
 /** The mock's 200 body: `name value` lines, as an object. */

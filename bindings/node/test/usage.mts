@@ -1,6 +1,7 @@
 // Type-checked by types.test.mjs with `tsc --noEmit --strict`: the package's declarations as an ESM user meets
 // them. Each @ts-expect-error line must be an error, so declarations that went loose (any) fail the check.
 import {
+    RedirectRefusedError,
     type SignedQuery,
     SigningKey,
     Status,
@@ -27,8 +28,17 @@ const unleashed: typeof fetch = unleashedFetch({
     baseUrl: 'https://api.unleashedsoftware.com',
 });
 export async function customers(): Promise<unknown> {
-    const response: Response = await unleashed('/Customers?customerCode=ACME', { method: 'GET' });
-    return response.json();
+    try {
+        const response: Response = await unleashed('/Customers?customerCode=ACME', { method: 'GET' });
+        return response.json();
+    } catch (error) {
+        if (error instanceof RedirectRefusedError) {
+            const where: URL = error.location;
+            const redirect: Response = error.response;
+            return [where, redirect.status];
+        }
+        throw error;
+    }
 }
 
 try {

@@ -77,6 +77,16 @@ final class Native
                                                size_t signature_out_len);
         unleashed_status unleashed_api_id_validate(const char *id, size_t id_len);
         unleashed_status unleashed_client_type_validate(const char *client_type, size_t client_type_len);
+        typedef struct unleashed_headers {
+          char api_id[37];
+          char signature[45];
+          char client_type[65];
+        } unleashed_headers;
+        unleashed_status unleashed_headers_for_url(const struct unleashed_key *key, const char *api_id,
+                                                   size_t api_id_len, const char *client_type,
+                                                   size_t client_type_len, const char *url, size_t url_len,
+                                                   unleashed_signed_form form, struct unleashed_headers *out,
+                                                   size_t out_len);
         C;
 
     /** `UNLEASHED_VERSION`: the header version this binding was written against (checked against the header). */
@@ -210,8 +220,11 @@ final class Native
                 $ffi = FFI::cdef(self::CDEF, $path);
             } catch (FFI\Exception $e) {
                 throw new \LogicException(
-                    "unleashed/signer cannot use FFI ({$e->getMessage()}): under php-fpm, preload this package "
-                    . '(ffi.enable=preload with opcache.preload, see its README) or set ffi.enable=true',
+                    "unleashed/signer cannot use FFI ({$e->getMessage()}): PHP's default ffi.enable=preload allows "
+                    . "FFI only in the CLI and in preloaded code, and this is the '" . \PHP_SAPI . "' SAPI (php-fpm, "
+                    . 'Apache, php-cgi or the built-in server of php -S). On a web server, preload this package '
+                    . '(opcache.preload, see "Web servers" in its README); for php -S, start it with '
+                    . '`php -d ffi.enable=true -S ...`, or set ffi.enable=true in php.ini',
                     0,
                     $e,
                 );

@@ -6,18 +6,22 @@ namespace Unleashed\Signer;
 
 /**
  * Signs PSR-7 requests (`Psr\Http\Message\RequestInterface`) without depending on any PSR package: it only calls
- * `getUri()` (cast to string) and `withHeader(name, value)`, so any PSR-7 implementation (Guzzle, Nyholm,
- * Laminas) works, and so does any object with those two methods.
+ * `getUri()` (cast to string), `withHeader(name, value)` and, when there is one, `hasHeader(name)`, so any PSR-7
+ * implementation (Guzzle, Nyholm, Laminas) works, and so does any object with the first two methods.
  *
  *     $signer = new RequestSigner($key, $apiId, 'acme/orderautomation');
  *     $response = $client->sendRequest($signer->sign($request));
+ *
+ * It signs one request: an HTTP client that follows redirects copies its headers to the next hop, another origin
+ * included (Guzzle drops only `Authorization` and `Cookie`). Send signed requests with redirects off (Guzzle:
+ * `'allow_redirects' => false`), or use {@see CurlSigner}, which keeps the rule of docs/http-contract.md.
  *
  * It borrows the key: clear the key when you are done with both.
  */
 final class RequestSigner
 {
     /**
-     * @param string $apiId      the API id from Unleashed's API Access page (a GUID)
+     * @param string $apiId      the API id from Unleashed's API Access page (a GUID; sent in lower case)
      * @param string $clientType `partner_or_account/app_name`, e.g. `acme/orderautomation`
      * @throws InvalidArgumentException for a malformed API id or client type
      */
@@ -32,8 +36,9 @@ final class RequestSigner
     }
 
     /**
-     * Returns `$request` with the five Unleashed headers set (replacing any of the same name), signed for the query
-     * of its URI as PSR-7 gives it (already percent-encoded, which is what is sent).
+     * Returns `$request` with the three signing headers set (replacing any of the same name), signed for the query
+     * of its URI as PSR-7 gives it (already percent-encoded, which is what is sent), and `Accept` and
+     * `Content-Type: application/json` unless the request has its own (known through `hasHeader()`).
      *
      * @template T of object
      * @param T $request a PSR-7 RequestInterface, or any object with getUri() and withHeader()
@@ -49,7 +54,13 @@ final class RequestSigner
             );
         }
         $url = (string) $request->getUri();
-        foreach ($this->key->headers($this->apiId, $this->clientType, $url, $this->form) as $name => $value) {
+        $headers = $this->key->signingHeaders($this->apiId, $this->clientType, $url, $this->form);
+        foreach (['Accept', 'Content-Type'] as $name) {
+            if (!method_exists($request, 'hasHeader') || !$request->hasHeader($name)) {
+                $headers[$name] = 'application/json';
+            }
+        }
+        foreach ($headers as $name => $value) {
             $request = $request->withHeader($name, $value);
         }
         return $request;

@@ -31,8 +31,12 @@ final class SigningKey
     /** `char[UNLEASHED_SIGNATURE_BUFFER_LEN]`: where the library writes each signature. */
     private readonly CData $out;
     private bool $cleared = false;
+    /** False only in a clone that __clone refused: it shares the original's storage and must not wipe it. */
+    private bool $owner = true;
     /** `size_t`: where unleashed_build_query reports the query's whole size (allocated on first use). */
     private ?CData $needed = null;
+    /** `struct unleashed_headers`: where unleashed_headers_for_url writes (allocated on first use). */
+    private ?CData $headersOut = null;
 
     /**
      * Prepares `$key` (the API key text from Unleashed's API Access page, by default).
@@ -199,14 +203,40 @@ final class SigningKey
         string $url,
         SignedForm $form = SignedForm::Decoded,
     ): array {
-        Native::validateApiId($apiId);
-        Native::validateClientType($clientType);
         return [
-            Native::HEADER_API_AUTH_ID => $apiId,
-            Native::HEADER_API_AUTH_SIGNATURE => $this->signUrl($url, $form),
-            Native::HEADER_CLIENT_TYPE => $clientType,
+            ...$this->signingHeaders($apiId, $clientType, $url, $form),
             'Accept' => 'application/json',
             'Content-Type' => 'application/json',
+        ];
+    }
+
+    /**
+     * The three headers that authenticate a request to `$url`, their values exactly as the C library gives them
+     * (`unleashed_headers_for_url`): the API id in lower case, the client type as checked, the signature.
+     *
+     * @internal for CurlSigner and RequestSigner; {@see headers()} is the API
+     * @return array{'api-auth-id': string, 'api-auth-signature': string, 'client-type': string}
+     * @throws InvalidArgumentException for a malformed API id, client type or query
+     */
+    public function signingHeaders(string $apiId, string $clientType, string $url, SignedForm $form): array
+    {
+        $out = $this->headersOut ??= $this->ffi->new(Native::type('unleashed_headers'));
+        $this->check($this->ffi->unleashed_headers_for_url(
+            $this->key,
+            $apiId,
+            \strlen($apiId),
+            $clientType,
+            \strlen($clientType),
+            $url,
+            \strlen($url),
+            $form->value,
+            FFI::addr($out),
+            FFI::sizeof($out),
+        ));
+        return [
+            Native::HEADER_API_AUTH_ID => FFI::string($out->api_id),
+            Native::HEADER_API_AUTH_SIGNATURE => FFI::string($out->signature),
+            Native::HEADER_CLIENT_TYPE => FFI::string($out->client_type),
         ];
     }
 
@@ -217,7 +247,7 @@ final class SigningKey
     public function clear(): void
     {
         // Unset only when the constructor failed before the storage existed (the C init has then cleared it).
-        if (isset($this->key)) {
+        if ($this->owner && isset($this->key)) {
             $this->ffi->unleashed_key_clear($this->key);
             $this->cleared = true;
         }
@@ -235,9 +265,13 @@ final class SigningKey
         return ['key' => '<redacted>'];
     }
 
-    /** A copy would share the storage that one of them wipes: make a second key instead. */
+    /**
+     * A copy would share the storage that one of them wipes: make a second key instead. PHP still destroys the
+     * half-made clone, so it is first marked as owning nothing, or its destructor would wipe the original's key.
+     */
     public function __clone()
     {
+        $this->owner = false;
         throw new \LogicException('a SigningKey cannot be cloned: create another from the key text');
     }
 

@@ -185,4 +185,22 @@ final class BadInputTest extends TestCase
         $this->expectException(\LogicException::class);
         clone $key;
     }
+
+    public function testARefusedCloneLeavesTheOriginalUsable(): void
+    {
+        $key = new SigningKey(self::KEY);
+        $before = $key->sign('customerCode=ACME');
+        try {
+            clone $key;
+            self::fail('a key was cloned');
+        } catch (\LogicException $e) {
+            self::assertStringContainsString('cannot be cloned', $e->getMessage());
+        }
+        gc_collect_cycles(); // the half-made clone is destroyed by now; its destructor must not wipe $key
+        self::assertSame($before, $key->sign('customerCode=ACME'));
+        self::assertSame(
+            base64_encode(hash_hmac('sha256', 'customerCode=ACME', self::KEY, true)),
+            $key->sign('customerCode=ACME'),
+        );
+    }
 }

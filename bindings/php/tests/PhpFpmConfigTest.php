@@ -59,6 +59,37 @@ final class PhpFpmConfigTest extends TestCase
         self::assertStringContainsString('preload this package', self::cgi([]));
     }
 
+    public function testUnderPhpDashSTheMessageNamesThatServerAndHowToStartIt(): void
+    {
+        // A free loopback port: bound, read back, released, then given to php -S.
+        $socket = stream_socket_server('tcp://127.0.0.1:0');
+        self::assertIsResource($socket);
+        $port = (int) substr((string) strrchr((string) stream_socket_get_name($socket, false), ':'), 1);
+        fclose($socket);
+        $io = [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']];
+        $server = proc_open(
+            ['php', '-d', 'ffi.enable=preload', '-d', 'display_errors=1', '-S', "127.0.0.1:$port", '-t', self::$dir],
+            $io,
+            $pipes,
+        );
+        self::assertIsResource($server);
+        try {
+            $body = false;
+            for ($try = 0; $try < 50 && $body === false; $try++) {
+                usleep(100_000);
+                $body = @file_get_contents("http://127.0.0.1:$port/request.php", false, stream_context_create(
+                    ['http' => ['timeout' => 10, 'ignore_errors' => true]],
+                ));
+            }
+            self::assertIsString($body, "php -S did not answer on port $port within 5 s");
+            self::assertStringContainsString("the 'cli-server' SAPI", $body);
+            self::assertStringContainsString('php -d ffi.enable=true -S', $body);
+        } finally {
+            proc_terminate($server);
+            proc_close($server);
+        }
+    }
+
     public function testPreloadingThePackageIsEnough(): void
     {
         $preload = ['opcache.preload=' . \dirname(__DIR__) . '/preload.php', 'opcache.preload_user=nobody'];

@@ -35,8 +35,23 @@ final class Psr7Request
     public function withHeader(string $name, string|array $value): self
     {
         $copy = clone $this;
+        foreach (array_keys($copy->headers) as $existing) {
+            if (strcasecmp($existing, $name) === 0) { // PSR-7 header names are case-insensitive
+                unset($copy->headers[$existing]);
+            }
+        }
         $copy->headers[$name] = (array) $value;
         return $copy;
+    }
+
+    public function hasHeader(string $name): bool
+    {
+        foreach (array_keys($this->headers) as $existing) {
+            if (strcasecmp($existing, $name) === 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return array<string, list<string>> */

@@ -97,3 +97,51 @@ class Mock:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+CONFORMANCE = REPO / "testdata" / "http_conformance.txt"
+
+
+def read_conformance():
+    """(settings, cases) of testdata/http_conformance.txt: {'form', 'key', 'api-id', 'client-type'} and one dict of
+    the name=value fields per case."""
+    settings, cases = {}, []
+    for line in CONFORMANCE.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        kind, _, rest = line.partition(" ")
+        if kind == "case":
+            cases.append(dict(field.split("=", 1) for field in rest.split(" ")))
+        else:
+            settings[kind] = rest
+    return settings, cases
+
+
+class TwoOriginMock:
+    """testing/mock_unleashed.py --other-origin: ``main`` and ``other`` are the two origins' base URLs."""
+
+    def __init__(self, form: str, api_id: str, key: str) -> None:
+        env = dict(os.environ, MOCK_UNLEASHED_API_ID=api_id, MOCK_UNLEASHED_API_KEY=key)
+        self.process = subprocess.Popen(
+            [sys.executable, str(MOCK), "--form", form, "--other-origin", "--lifetime", "300"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        ports = [self.process.stdout.readline().decode("ascii").strip() for _ in range(2)]
+        if not all(port.isdigit() for port in ports):
+            self.close()
+            raise RuntimeError("the mock did not print two ports (got %r)" % ports)
+        self.main, self.other = ("http://127.0.0.1:%s" % port for port in ports)
+
+    def received_by_other(self) -> list:
+        """What the other origin recorded: one "METHOD TARGET SIGNING-HEADERS" line per request it got."""
+        import urllib.request
+
+        with urllib.request.urlopen(self.other + "/_received", timeout=30) as reply:
+            return reply.read().decode("latin-1").splitlines()
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+        self.process.stdout.close()

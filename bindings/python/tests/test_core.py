@@ -111,6 +111,31 @@ class SigningTests(unittest.TestCase):
             wire = key.headers("https://api.example/Customers?q=a%20b#top", API_ID, CLIENT_TYPE, form="wire")
             self.assertEqual(wire["api-auth-signature"], reference_signature(KEY.encode(), b"q=a%20b"))
 
+    def test_signing_values_come_from_the_one_library_call(self):
+        with SigningKey(KEY) as key:
+            url = "https://api.example/Customers?q=a%20b+c#top"
+            values = key.signing_values(url, API_ID.upper(), CLIENT_TYPE)
+            self.assertEqual(values, (API_ID.lower(), reference_signature(KEY.encode(), b"q=a b+c"), CLIENT_TYPE))
+            wire = key.signing_values(url.encode(), API_ID.encode(), CLIENT_TYPE.encode(), form="wire")
+            self.assertEqual(wire[1], reference_signature(KEY.encode(), b"q=a%20b+c"))
+            self.assertEqual(key.headers(url, API_ID.upper(), CLIENT_TYPE)["api-auth-id"], API_ID.lower())
+            with self.assertRaises(InvalidInputError) as caught:
+                key.signing_values("/a?x=%zz", API_ID, CLIENT_TYPE)
+            self.assertEqual(caught.exception.status, Status.MALFORMED_ESCAPE)
+        with self.assertRaises(UnleashedError) as caught:
+            key.signing_values("/a", API_ID, CLIENT_TYPE)
+        self.assertEqual(caught.exception.status, Status.KEY_NOT_INITIALISED)
+
+    def test_a_str_key_is_encoded_as_utf8_would_encode_it(self):
+        for text in ("made-up-key", "caf\u00e9-\u6771\u4eac-\U0001f511-\u07ff-\u0800-\uffff", "\x7f\x80"):
+            with SigningKey(text, format="raw") as from_str, SigningKey(text.encode("utf-8"), format="raw") as from_bytes:
+                self.assertEqual(from_str.sign("customerCode=ACME"), from_bytes.sign("customerCode=ACME"), text)
+                self.assertEqual(from_str.sign("x"), reference_signature(text.encode("utf-8"), b"x"))
+        with self.assertRaises(InvalidInputError) as caught:
+            SigningKey("key-\ud800-half", format="raw")
+        self.assertEqual(caught.exception.status, Status.KEY_NOT_UTF8)
+        self.assertIn("character 4", str(caught.exception))
+
     def test_one_key_signs_from_eight_threads_at_once(self):
         failures = []
         start = threading.Barrier(8)

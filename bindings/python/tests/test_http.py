@@ -1,4 +1,4 @@
-"""End to end: `requests` and `httpx` with UnleashedAuth against the loopback mock of Unleashed
+"""End to end: `requests` with UnleashedAuth and `httpx` with UnleashedTransport against the loopback mock of Unleashed
 (testing/mock_unleashed.py, which checks signatures with Python's own hmac), for every case of
 testdata/e2e_cases.txt in both signed forms; a wrong key gets 403. Also the README's example, run as shown."""
 
@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from support import REPO, Mock, decoded, read_e2e
-from unleashed_signer import SigningKey, UnleashedAuth
+from unleashed_signer import AsyncUnleashedTransport, SigningKey, UnleashedAuth, UnleashedTransport
 
 CREDENTIALS, CASES = read_e2e()
 API_ID, KEY, CLIENT_TYPE = CREDENTIALS["api-id"], CREDENTIALS["key"], CREDENTIALS["client-type"]
@@ -36,8 +36,15 @@ def get_requests(url, auth, params=None):
     return response.status_code, response.text
 
 
+def origin(url):
+    parts = httpx.URL(url)
+    return "%s://%s:%d" % (parts.scheme, parts.host, parts.port)
+
+
 def get_httpx(url, auth, params=None):
-    with httpx.Client(auth=auth, timeout=30) as client:
+    """The same request through UnleashedTransport, made with the auth object's id, key, client type and form."""
+    transport = UnleashedTransport(auth._api_id, auth._key, auth._client_type, origin=origin(url), form=auth._form)
+    with httpx.Client(transport=transport, timeout=30) as client:
         response = client.get(url, params=params)
     return response.status_code, response.text
 
@@ -96,7 +103,8 @@ def test_a_plus_and_a_space_from_params_are_both_signed_as_plus_in_the_decoded_f
 
 def test_httpx_async_client(mocks):
     async def get():
-        async with httpx.AsyncClient(auth=UnleashedAuth(API_ID, KEY, CLIENT_TYPE), timeout=30) as client:
+        transport = AsyncUnleashedTransport(API_ID, KEY, CLIENT_TYPE, origin=mocks["decoded"])
+        async with httpx.AsyncClient(transport=transport, timeout=30) as client:
             return await client.get(mocks["decoded"] + "/Customers", params=CASES[0])
 
     assert asyncio.run(get()).status_code == 200
@@ -104,15 +112,12 @@ def test_httpx_async_client(mocks):
 
 def readme_example(path: pathlib.Path) -> str:
     text = path.read_text(encoding="utf-8")
-    if path.name == "README.md" and path.parent == REPO:
-        text = text[text.index("## From Python") :]
     return re.search(r"```python\n(.*?)```", text, re.S).group(1)
 
 
 @pytest.mark.parametrize("key, expected", [(KEY, 200), (CREDENTIALS["other-key"], 403)])
 def test_the_readme_example_runs_as_shown(mocks, monkeypatch, capsys, key, expected):
     example = readme_example(REPO / "bindings" / "python" / "README.md")
-    assert example == readme_example(REPO / "README.md"), "the two READMEs show different examples"
     assert len([line for line in example.splitlines() if line.strip()]) == 5
     # The example calls the real API's address; the test sends the same request to the mock instead, after it
     # was signed (only the scheme and host change: the signature covers the query alone).
@@ -131,3 +136,22 @@ def test_the_readme_example_runs_as_shown(mocks, monkeypatch, capsys, key, expec
     assert printed.startswith("%d " % expected), printed
     if expected == 200:
         assert field(printed, "message") == b"customerCode=ACME".hex()
+
+
+def test_the_readme_httpx_example_runs_as_shown(mocks, monkeypatch, capsys):
+    text = (REPO / "bindings" / "python" / "README.md").read_text(encoding="utf-8")
+    example = re.findall(r"```python\n(.*?)```", text, re.S)[1]
+    assert "UnleashedTransport" in example
+    # As above: signed for the real API's origin, then sent to the mock by the transport underneath.
+    send = httpx.HTTPTransport.handle_request
+
+    def to_mock(transport, request):
+        assert str(request.url).startswith("https://api.unleashedsoftware.com/")
+        request.url = httpx.URL(mocks["decoded"] + request.url.raw_path.decode("ascii"))
+        return send(transport, request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", to_mock)
+    monkeypatch.setenv("UNLEASHED_API_ID", API_ID)
+    monkeypatch.setenv("UNLEASHED_API_KEY", KEY)
+    exec(compile(example, "README httpx example", "exec"), {})
+    assert capsys.readouterr().out == "200\n"

@@ -40,6 +40,28 @@ impl Mock {
         Self { child, port }
     }
 
+    /// Starts the mock with `--other-origin`: a second loopback listener, another origin, that records every
+    /// request and the signing headers it carries. Returns the mock and that origin's base URL.
+    pub fn start_with_other_origin(form: &str, api_id: &str, key: &str) -> (Self, String) {
+        let mut child = Command::new("python3")
+            .arg(repo().join("testing/mock_unleashed.py"))
+            .args(["--form", form, "--lifetime", "300", "--other-origin"])
+            .env("MOCK_UNLEASHED_API_ID", api_id)
+            .env("MOCK_UNLEASHED_API_KEY", key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs the mock Unleashed API: install python3");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+        let mut ports = [0u16; 2];
+        for port in &mut ports {
+            let mut line = String::new();
+            stdout.read_line(&mut line).expect("the mock prints its ports");
+            *port = line.trim().parse().unwrap_or_else(|_| panic!("the mock printed {line:?}, not a port"));
+        }
+        (Self { child, port: ports[0] }, format!("http://127.0.0.1:{}", ports[1]))
+    }
+
     /// `http://127.0.0.1:PORT`, without a trailing `/`.
     pub fn base(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

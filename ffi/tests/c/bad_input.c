@@ -8,6 +8,7 @@
  *
  * usage: bad_input MAJOR.MINOR.PATCH
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,6 +409,113 @@ static void check_headers(void) {
     EXPECT(unleashed_client_type_validate("a/b", HUGE), UNLEASHED_INVALID_LENGTH);
 }
 
+/* unleashed_headers_for_url: the three values at their documented offsets, the id lowercased, every bad argument
+ * rejected with its status and the output left untouched, and a buffer one byte short refused. */
+static void check_header_values(const unleashed_key *key) {
+    static const char upper[] = "0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D";
+    static const char lower[] = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+    static const char longest[] = "acme/orderautomation-with-a-very-long-name-of-exactly-64-bytes-x";
+    static const char url[] = "/Customers?customerName=Acme%20%26%20Sons+Co#frag";
+    const size_t url_len = sizeof url - 1;
+    unleashed_headers h;
+    char expected[UNLEASHED_SIGNATURE_BUFFER_LEN], big[sizeof(unleashed_headers) + 8];
+    unleashed_key zeroed;
+    memset(&zeroed, 0, sizeof zeroed);
+
+    CHECK(sizeof(unleashed_headers) == 147);
+    CHECK(offsetof(unleashed_headers, api_id) == 0);
+    CHECK(offsetof(unleashed_headers, signature) == 37);
+    CHECK(offsetof(unleashed_headers, client_type) == 82);
+    CHECK(UNLEASHED_API_ID_LEN == 36 && UNLEASHED_CLIENT_TYPE_MAX_LEN == 64);
+
+    /* Both forms: the signature is unleashed_sign_url's, the id is lowercased, the client type copied. */
+    memset(&h, 'x', sizeof h);
+    EXPECT(unleashed_headers_for_url(key, upper, 36, "acme/app", 8, url, url_len, UNLEASHED_SIGNED_FORM_DECODED, &h,
+                                     sizeof h),
+           UNLEASHED_OK);
+    EXPECT(unleashed_sign_url(key, url, url_len, UNLEASHED_SIGNED_FORM_DECODED, expected, sizeof expected),
+           UNLEASHED_OK);
+    CHECK(strcmp(h.signature, expected) == 0);
+    CHECK(strcmp(h.api_id, lower) == 0);
+    CHECK(strcmp(h.client_type, "acme/app") == 0);
+    CHECK(all_zero(h.client_type + 8, sizeof h.client_type - 8));
+    EXPECT(unleashed_verify(key, "customerName=Acme & Sons+Co", 27, h.signature, 44), UNLEASHED_OK);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "acme/app", 8, url, url_len, UNLEASHED_SIGNED_FORM_WIRE, &h,
+                                     sizeof h),
+           UNLEASHED_OK);
+    EXPECT(unleashed_verify(key, "customerName=Acme%20%26%20Sons+Co", 33, h.signature, 44), UNLEASHED_OK);
+    CHECK(strcmp(h.api_id, lower) == 0);
+    /* No query: the signature of the empty string. NULL url with length 0 is allowed. */
+    EXPECT(unleashed_headers_for_url(key, lower, 36, longest, 64, NULL, 0, UNLEASHED_SIGNED_FORM_DECODED, &h, sizeof h),
+           UNLEASHED_OK);
+    EXPECT(unleashed_sign(key, NULL, 0, expected, sizeof expected), UNLEASHED_OK);
+    CHECK(strcmp(h.signature, expected) == 0 && strcmp(h.client_type, longest) == 0);
+    /* A larger buffer is fine; only the struct's bytes are written. */
+    memset(big, 'x', sizeof big);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, "?a=1", 4, 0, (unleashed_headers *)big, sizeof big),
+           UNLEASHED_OK);
+    CHECK(untouched(big + sizeof(unleashed_headers), 8));
+    CHECK(strcmp(((unleashed_headers *)big)->client_type, "a/b") == 0);
+
+    /* Every failure leaves the output as it was. */
+    memset(&h, 'x', sizeof h);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, url, url_len, 0, &h, sizeof h - 1),
+           UNLEASHED_BUFFER_TOO_SMALL);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, url, url_len, 0, &h, 0), UNLEASHED_BUFFER_TOO_SMALL);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, url, url_len, 0, NULL, sizeof h),
+           UNLEASHED_NULL_POINTER);
+    EXPECT(unleashed_headers_for_url(NULL, lower, 36, "a/b", 3, url, url_len, 0, &h, sizeof h), UNLEASHED_NULL_POINTER);
+    EXPECT(unleashed_headers_for_url(&zeroed, lower, 36, "a/b", 3, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_KEY_NOT_INITIALISED);
+    EXPECT(unleashed_headers_for_url(key, NULL, 36, "a/b", 3, url, url_len, 0, &h, sizeof h), UNLEASHED_NULL_POINTER);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, NULL, 3, url, url_len, 0, &h, sizeof h), UNLEASHED_NULL_POINTER);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, NULL, 1, 0, &h, sizeof h), UNLEASHED_NULL_POINTER);
+    EXPECT(unleashed_headers_for_url(key, lower, HUGE, "a/b", 3, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_INVALID_LENGTH);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", TOO_LONG, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_INVALID_LENGTH);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, url, HUGE, 0, &h, sizeof h), UNLEASHED_INVALID_LENGTH);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, url, url_len, 0, &h, HUGE), UNLEASHED_INVALID_LENGTH);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, url, url_len, 2, &h, sizeof h),
+           UNLEASHED_INVALID_SIGNED_FORM);
+    EXPECT(unleashed_headers_for_url(key, lower, 35, "a/b", 3, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_INVALID_API_ID);
+    EXPECT(unleashed_headers_for_url(key, NULL, 0, "a/b", 3, url, url_len, 0, &h, sizeof h), UNLEASHED_INVALID_API_ID);
+    EXPECT(unleashed_headers_for_url(key, "0a1b2c3dx4e5f-6a7b-8c9d-0e1f2a3b4c5d", 36, "a/b", 3, url, url_len, 0, &h,
+                                     sizeof h),
+           UNLEASHED_INVALID_API_ID);
+    EXPECT(unleashed_headers_for_url(key, "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5g", 36, "a/b", 3, url, url_len, 0, &h,
+                                     sizeof h),
+           UNLEASHED_INVALID_API_ID);
+    /* The id is checked before the client type, and both before the query. */
+    EXPECT(unleashed_headers_for_url(key, lower, 35, "acme", 4, "?%", 2, 0, &h, sizeof h), UNLEASHED_INVALID_API_ID);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "acme", 4, "?%", 2, 0, &h, sizeof h),
+           UNLEASHED_INVALID_CLIENT_TYPE);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "acme/order app", 14, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_INVALID_CLIENT_TYPE);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, NULL, 0, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_INVALID_CLIENT_TYPE);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, longest, 65, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_INVALID_CLIENT_TYPE);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b\n", 4, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_INVALID_CLIENT_TYPE);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, "/x?a=%zz", 8, UNLEASHED_SIGNED_FORM_DECODED, &h,
+                                     sizeof h),
+           UNLEASHED_MALFORMED_ESCAPE);
+    CHECK(untouched((const char *)&h, sizeof h));
+    /* An input inside the output is refused before anything is written. */
+    memcpy(h.client_type, "a/b", 4);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, h.client_type, 3, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_OVERLAPPING_BUFFERS);
+    memcpy(h.api_id, lower, 36);
+    EXPECT(unleashed_headers_for_url(key, h.api_id, 36, "a/b", 3, url, url_len, 0, &h, sizeof h),
+           UNLEASHED_OVERLAPPING_BUFFERS);
+    memcpy(h.signature, "?a=1", 4);
+    EXPECT(unleashed_headers_for_url(key, lower, 36, "a/b", 3, h.signature, 4, 0, &h, sizeof h),
+           UNLEASHED_OVERLAPPING_BUFFERS);
+    CHECK(memcmp(h.api_id, lower, 36) == 0 && memcmp(h.signature, "?a=1", 4) == 0);
+}
+
 int main(int argc, char **argv) {
     unleashed_key key;
     if (argc != 2) {
@@ -423,6 +531,7 @@ int main(int argc, char **argv) {
     check_signing(&key);
     check_wrong_signatures(&key);
     check_query(&key);
+    check_header_values(&key);
     unleashed_key_clear(&key);
     check_headers();
     printf("bad_input: %d passed, %d failed\n", passed, failed);

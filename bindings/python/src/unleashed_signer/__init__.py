@@ -33,8 +33,11 @@ __all__ = [
     "SigningKey",
     "SignedQuery",
     "UnleashedAuth",
+    "UnleashedTransport",
+    "AsyncUnleashedTransport",
     "UnleashedError",
     "InvalidInputError",
+    "RedirectRefusedError",
     "Status",
     "SIGNATURE_LEN",
     "validate_api_id",
@@ -59,6 +62,8 @@ _sign_url = _lib.unleashed_sign_url
 _verify = _lib.unleashed_verify
 _verify_url = _lib.unleashed_verify_url
 _key_clear = _lib.unleashed_key_clear
+_headers_for_url = _lib.unleashed_headers_for_url
+_HEADERS_LEN = _ffi.sizeof("unleashed_headers")
 _BUFFER_LEN = _native.SIGNATURE_BUFFER_LEN
 _FORMS = {"decoded": _native.SIGNED_FORM_DECODED, "wire": _native.SIGNED_FORM_WIRE}
 _KEY_FORMATS = {"text": _native.KEY_FORMAT_TEXT, "base64": _native.KEY_FORMAT_BASE64, "raw": _native.KEY_FORMAT_RAW}
@@ -117,6 +122,24 @@ class InvalidInputError(UnleashedError, ValueError):
     to fix. Catch it as :class:`UnleashedError` or as :class:`ValueError`."""
 
 
+class RedirectRefusedError(Exception):
+    """A signed request was answered with a redirect to another origin, which is never followed: the request there
+    would carry the signing headers, a credential (docs/http-contract.md in the repository).
+
+    ``location`` is the URL the redirect named, and ``response`` the redirect response (a ``requests.Response`` or
+    an ``httpx.Response``) when there is one.
+    """
+
+    def __init__(self, origin: str, location: str, response: object = None) -> None:
+        self.origin = origin
+        self.location = location
+        self.response = response
+        super().__init__(
+            "refused to follow a redirect from %s to another origin (%s): the request would carry the signing "
+            "headers there; if that origin is trusted, make the request to it yourself" % (origin, location)
+        )
+
+
 def _error(status: int, message: Optional[str] = None) -> UnleashedError:
     if status == Status.KEY_NOT_INITIALISED and message is None:
         # A SigningKey that failed to initialise raised in its constructor: this one was closed.
@@ -154,6 +177,40 @@ def _form(form: str) -> int:
         ) from None
 
 
+def _utf8_into(text: str) -> bytearray:
+    """``text`` as UTF-8 in a new bytearray, written a character at a time, so that no ``bytes`` copy of the whole
+    text is ever made (``str.encode`` makes one, freed unwiped). The caller wipes the bytearray."""
+    size = 0
+    for char in text:
+        point = ord(char)
+        size += 1 if point < 0x80 else 2 if point < 0x800 else 3 if point < 0x10000 else 4
+    out = bytearray(size)
+    at = 0
+    for char in text:
+        point = ord(char)
+        if point < 0x80:
+            out[at] = point
+            at += 1
+        elif point < 0x800:
+            out[at], out[at + 1] = 0xC0 | point >> 6, 0x80 | point & 0x3F
+            at += 2
+        elif point < 0x10000:
+            if 0xD800 <= point < 0xE000:
+                _ffi.memmove(_ffi.from_buffer(out), bytes(size), size)
+                raise InvalidInputError(
+                    Status.KEY_NOT_UTF8,
+                    "the API key holds a lone surrogate at character %d, which UTF-8 cannot hold: pass the key text "
+                    "exactly as Unleashed shows it" % (text.index(char),),
+                )
+            out[at], out[at + 1], out[at + 2] = 0xE0 | point >> 12, 0x80 | point >> 6 & 0x3F, 0x80 | point & 0x3F
+            at += 3
+        else:
+            out[at], out[at + 1] = 0xF0 | point >> 18, 0x80 | point >> 12 & 0x3F
+            out[at + 2], out[at + 3] = 0x80 | point >> 6 & 0x3F, 0x80 | point & 0x3F
+            at += 4
+    return out
+
+
 def _clear(storage) -> None:
     _key_clear(_ffi.cast("unleashed_key *", storage))
 
@@ -188,7 +245,8 @@ class SigningKey:
     ``format`` says how it is read: ``"text"`` (Unleashed's way: the key text's bytes are the HMAC key),
     ``"base64"`` (decode first; never right for Unleashed keys) or ``"raw"`` (any bytes, taken as they are).
     With ``wipe_source=True`` a ``bytearray`` key is zeroed as soon as the key is prepared; a ``str`` or
-    ``bytes`` cannot be wiped, so it is refused then.
+    ``bytes`` cannot be wiped, so it is refused then. A ``str`` key is encoded into a buffer the package wipes, never
+    into a ``bytes`` copy: the only copy of its text left is the caller's own ``str``.
 
     The prepared key lives in native memory that :meth:`close` (or leaving a ``with`` block) wipes; garbage
     collection wipes it too, as a backstop. One key may sign from many threads at once, and :meth:`close`
@@ -217,18 +275,25 @@ class SigningKey:
         # A backstop for keys never closed: wipes the storage (not the key object) when the key is collected,
         # or at interpreter exit.
         self._finalizer = weakref.finalize(self, _clear, storage)
-        if isinstance(key, bytearray):
-            # Passed in place (no copy), then wiped in place if asked.
+        if isinstance(key, (bytearray, str)):
+            # A bytearray is passed in place (no copy), then wiped in place if asked. A str is encoded into a
+            # bytearray of our own, which is always wiped.
+            own = isinstance(key, str)
+            if own:
+                try:
+                    key = _utf8_into(key)
+                except InvalidInputError:
+                    self.close()
+                    raise
             view = _ffi.from_buffer(key)
             try:
                 status = _lib.unleashed_key_init(self._key, view, len(key), key_format)
             finally:
-                if wipe_source:
+                if wipe_source or own:
                     _ffi.memmove(view, bytes(len(key)), len(key))
                 _ffi.release(view)
-        elif isinstance(key, (str, bytes)):
-            secret = key.encode("utf-8") if isinstance(key, str) else key
-            status = _lib.unleashed_key_init(self._key, secret, len(secret), key_format)
+        elif isinstance(key, bytes):
+            status = _lib.unleashed_key_init(self._key, key, len(key), key_format)
         else:
             self.close()
             raise TypeError("key must be str, bytes or bytearray, not %s" % type(key).__name__)
@@ -311,15 +376,38 @@ class SigningKey:
         ``/Customers?customerCode=ACME``): ``api-auth-id``, ``api-auth-signature``, ``client-type``,
         ``Accept`` and ``Content-Type``. Raises :class:`InvalidInputError` for a malformed ``api_id`` or
         ``client_type``."""
-        validate_api_id(api_id)
-        validate_client_type(client_type)
+        api_id, signature, client_type = self.signing_values(url, api_id, client_type, form=form)
         return {
             _native.HEADER_API_AUTH_ID: api_id,
-            _native.HEADER_API_AUTH_SIGNATURE: self.sign_url(url, form),
+            _native.HEADER_API_AUTH_SIGNATURE: signature,
             _native.HEADER_CLIENT_TYPE: client_type,
             "Accept": "application/json",
             "Content-Type": "application/json",
         }
+
+    def signing_values(self, url: Text, api_id: Text, client_type: Text, *, form: str = "decoded") -> Tuple[str, str, str]:
+        """``(api-auth-id, api-auth-signature, client-type)`` for ``url``, as the library gives them in one call
+        (``unleashed_headers_for_url``): the API id checked and in lowercase, the client type checked, the
+        signature of the URL's query in ``form``. Every integration of this package sends exactly these values."""
+        data, id_data, client_data = _bytes(url, "url"), _bytes(api_id, "api_id"), _bytes(client_type, "client_type")
+        out = _new("unleashed_headers *")
+        status = self._run(
+            _headers_for_url,
+            id_data,
+            len(id_data),
+            client_data,
+            len(client_data),
+            data,
+            len(data),
+            _form(form),
+            out,
+            _HEADERS_LEN,
+            signs=False,
+        )[0]
+        if status:
+            raise _error(status)
+        unpack = _ffi.string
+        return unpack(out.api_id).decode("ascii"), unpack(out.signature).decode("ascii"), unpack(out.client_type).decode("ascii")
 
     # Calls in progress. Every call that reads the key holds one of the key's output buffers while it runs (taken
     # from self._buffers, returned after); self._made lists every buffer ever made for the key, registered before
@@ -391,3 +479,12 @@ class SigningKey:
 
 
 from ._auth import UnleashedAuth  # noqa: E402 - the auth module builds on the classes above
+
+
+def __getattr__(name: str):
+    """``UnleashedTransport`` and ``AsyncUnleashedTransport`` need ``httpx``: imported on first use only."""
+    if name in ("UnleashedTransport", "AsyncUnleashedTransport"):
+        from . import _httpx
+
+        return getattr(_httpx, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

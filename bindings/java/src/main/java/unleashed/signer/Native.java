@@ -113,6 +113,27 @@ final class Native {
     /** unleashed_sign_url into {@code signature}, a byte[44]; throws UnleashedException. */
     static native void signUrl(long key, byte[] url, int form, byte[] signature);
 
+    /** {@code sizeof(unleashed_headers)}: three NUL-terminated values, chars only (checked by HeaderTest). */
+    static final int HEADERS_SIZE = 147;
+    /** Where each value starts in an {@code unleashed_headers}: api_id, signature, client_type. */
+    static final int HEADERS_API_ID = 0;
+    static final int HEADERS_SIGNATURE = 37;
+    static final int HEADERS_CLIENT_TYPE = 82;
+
+    /**
+     * unleashed_headers_for_url into {@code headers}, a byte[HEADERS_SIZE]; throws UnleashedException.
+     */
+    static native void headersForUrl(long key, byte[] apiId, byte[] clientType, byte[] url, int form, byte[] headers);
+
+    /** The NUL-terminated value that starts at {@code offset} of an {@code unleashed_headers}. */
+    static String headerValue(byte[] headers, int offset) {
+        int end = offset;
+        while (end < headers.length && headers[end] != 0) {
+            end++;
+        }
+        return new String(headers, offset, end - offset, StandardCharsets.UTF_8);
+    }
+
     /** unleashed_verify; returns the C status. */
     static native int verify(long key, byte[] message, byte[] signature);
 

@@ -32,9 +32,9 @@ import java.util.function.LongConsumer;
  * {@code null} arguments throw {@link NullPointerException}; a closed key throws {@link IllegalStateException}.
  *
  * <p><b>Threads.</b> One key may sign and verify from any number of threads at once. {@link #close()} may be
- * called from any thread at any time: it waits for the calls in progress (each holds a read lock of a
- * {@link StampedLock}, which close takes for writing), and every later call throws
- * {@link IllegalStateException}. The C library requires exactly this: a key must not be cleared while another
+ * called from any thread at any time: every call that starts after it began throws {@link IllegalStateException}
+ * at once, and it waits only for the calls already in progress (each holds a read lock of a {@link StampedLock},
+ * which close takes for writing). The C library requires exactly this: a key must not be cleared while another
  * thread uses it, and freeing it under a running call would let native code read freed memory.
  */
 public final class SigningKey implements AutoCloseable {
@@ -47,6 +47,8 @@ public final class SigningKey implements AutoCloseable {
     static volatile LongConsumer beforeFree;
 
     private final StampedLock lock = new StampedLock();
+    /** Set first thing by {@link #close()}: every call that starts afterwards throws without taking the lock. */
+    private volatile boolean closing;
     /** The address of the native key storage; 0 once closed. Read under the read lock, cleared under the write lock. */
     private long key;
     private final Cleaner.Cleanable storage;
@@ -127,9 +129,30 @@ public final class SigningKey implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the read lock for one native call. Once {@link #close()} has begun, no call takes the lock or reaches
+     * the native code: each throws at once, so close() waits only for the calls already in flight (a
+     * {@link StampedLock} alone lets arriving readers overtake a waiting writer, again and again).
+     */
+    private long enter() {
+        if (closing) {
+            throw closed();
+        }
+        long stamp = lock.readLock();
+        if (closing) { // close() began while this thread waited for the lock
+            lock.unlockRead(stamp);
+            throw closed();
+        }
+        return stamp;
+    }
+
+    private static IllegalStateException closed() {
+        return new IllegalStateException("this SigningKey is closed: make a new one to sign again");
+    }
+
     private long address() {
         if (key == 0) {
-            throw new IllegalStateException("this SigningKey is closed: make a new one to sign again");
+            throw closed();
         }
         return key;
     }
@@ -146,7 +169,7 @@ public final class SigningKey implements AutoCloseable {
     public String sign(byte[] message) {
         Objects.requireNonNull(message, "message must not be null");
         byte[] signature = new byte[SIGNATURE_LENGTH];
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             Native.sign(address(), message, signature);
         } finally {
@@ -171,7 +194,7 @@ public final class SigningKey implements AutoCloseable {
         byte[] bytes = utf8(query, "query");
         int code = form(form);
         byte[] signature = new byte[SIGNATURE_LENGTH];
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             Native.signQuery(address(), bytes, code, signature);
         } finally {
@@ -197,7 +220,7 @@ public final class SigningKey implements AutoCloseable {
         byte[] bytes = utf8(url, "url");
         int code = form(form);
         byte[] signature = new byte[SIGNATURE_LENGTH];
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             Native.signUrl(address(), bytes, code, signature);
         } finally {
@@ -217,7 +240,7 @@ public final class SigningKey implements AutoCloseable {
         Objects.requireNonNull(message, "message must not be null");
         byte[] expected = utf8(signature, "signature");
         int status;
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             status = Native.verify(address(), message, expected);
         } finally {
@@ -238,7 +261,7 @@ public final class SigningKey implements AutoCloseable {
         byte[] expected = utf8(signature, "signature");
         int code = form(form);
         int status;
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             status = Native.verifyUrl(address(), bytes, code, expected);
         } finally {
@@ -309,7 +332,7 @@ public final class SigningKey implements AutoCloseable {
         }
         byte[] signature = new byte[SIGNATURE_LENGTH];
         byte[] query;
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             query = Native.buildQuery(address(), data, lengths, code, signature);
         } finally {
@@ -325,25 +348,48 @@ public final class SigningKey implements AutoCloseable {
     }
 
     /**
-     * The headers every Unleashed request carries, in this order: {@code api-auth-id}, {@code api-auth-signature}
-     * (of {@code url}'s query, as {@link #signUrl(String, SignedForm)}), {@code client-type}, {@code Accept} and
-     * {@code Content-Type} (both {@code application/json}).
+     * The headers every Unleashed request carries, in this order: {@code api-auth-id} (the API id in lower case),
+     * {@code api-auth-signature} (of {@code url}'s query, as {@link #signUrl(String, SignedForm)}),
+     * {@code client-type}, {@code Accept} and {@code Content-Type} (both {@code application/json}); the first three
+     * exactly as the C library's {@code unleashed_headers_for_url} gives them.
      *
      * @param apiId the API id, a 36-character GUID
      * @param clientType {@code partner_or_account/app_name}, for example {@code acme/orderautomation}
      * @throws UnleashedException if the API id or client type is not valid, or the query cannot be decoded
      */
     public Map<String, String> headers(String apiId, String clientType, String url, SignedForm form) {
-        RequestSigner.validate(apiId, clientType);
-        return RequestSigner.headers(apiId, signUrl(url, form), clientType);
+        return RequestSigner.headers(signingHeaders(apiId, clientType, url, form));
     }
 
     /**
-     * Wipes the key's native storage and frees it. Waits for calls in progress on other threads; later calls
-     * throw {@link IllegalStateException}. Closing again does nothing.
+     * The three signing header values for a request to {@code url} (its query in {@code form}), as the C library
+     * gives them: the API id in lower case, the client type checked, the signature.
+     */
+    SigningHeaders signingHeaders(String apiId, String clientType, String url, SignedForm form) {
+        byte[] id = utf8(apiId, "apiId");
+        byte[] type = utf8(clientType, "clientType");
+        byte[] bytes = utf8(url, "url");
+        int code = form(form);
+        byte[] out = new byte[Native.HEADERS_SIZE];
+        long stamp = enter();
+        try {
+            Native.headersForUrl(address(), id, type, bytes, code, out);
+        } finally {
+            lock.unlockRead(stamp);
+            Reference.reachabilityFence(this);
+        }
+        return new SigningHeaders(Native.headerValue(out, Native.HEADERS_API_ID),
+                Native.headerValue(out, Native.HEADERS_SIGNATURE), Native.headerValue(out, Native.HEADERS_CLIENT_TYPE));
+    }
+
+    /**
+     * Wipes the key's native storage and frees it. Every call that starts after close() begins throws
+     * {@link IllegalStateException} at once; close() waits only for the calls already in progress on other
+     * threads. Closing again does nothing.
      */
     @Override
     public void close() {
+        closing = true;
         long stamp = lock.writeLock();
         try {
             if (key != 0) {
@@ -355,9 +401,24 @@ public final class SigningKey implements AutoCloseable {
         }
     }
 
+    /** For the tests: runs {@code body} as a native call does, holding the read lock that close() waits for. */
+    void holdingCall(Runnable body) {
+        long stamp = enter();
+        try {
+            body.run();
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** For the tests: whether close() has begun (it may still be waiting for calls in flight). */
+    boolean closeBegun() {
+        return closing;
+    }
+
     /** For the tests: how many bytes of the live key's storage are not zero. */
     int storageNonZeroBytes() {
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             return Native.keyNonZeroBytes(address());
         } finally {
@@ -368,7 +429,7 @@ public final class SigningKey implements AutoCloseable {
 
     /** For the tests: the storage's address (to recognise it in {@link #beforeFree}). */
     long storageAddress() {
-        long stamp = lock.readLock();
+        long stamp = enter();
         try {
             return address();
         } finally {

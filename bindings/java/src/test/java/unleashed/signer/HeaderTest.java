@@ -69,6 +69,25 @@ class HeaderTest {
     }
 
     @Test
+    void theHeadersStructIsWhereNativeReadsIt() {
+        // struct unleashed_headers is char arrays only (no padding): each field starts where the one before ends.
+        Matcher struct = Pattern.compile("(?s)typedef struct unleashed_headers \\{(.*?)\\} unleashed_headers;")
+                .matcher(HEADER);
+        assertTrue(struct.find(), "no struct unleashed_headers in the header");
+        Matcher field = Pattern.compile("^\\s*char ([a-z_]+)\\[([0-9]+)\\];$", Pattern.MULTILINE)
+                .matcher(struct.group(1));
+        Map<String, Integer> offsets = new TreeMap<>();
+        int size = 0;
+        while (field.find()) {
+            offsets.put(field.group(1), size);
+            size += Integer.parseInt(field.group(2));
+        }
+        assertEquals(Map.of("api_id", Native.HEADERS_API_ID, "signature", Native.HEADERS_SIGNATURE, "client_type",
+                Native.HEADERS_CLIENT_TYPE), offsets);
+        assertEquals(Native.HEADERS_SIZE, size);
+    }
+
+    @Test
     void oneVersionEverywhere() {
         String cargo = String.join("\n", TestData.lines("Cargo.toml"));
         Matcher workspace =

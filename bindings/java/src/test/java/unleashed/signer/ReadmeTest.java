@@ -41,7 +41,7 @@ class ReadmeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"README.md|## From Java", "bindings/java/README.md|## Example"})
+    @ValueSource(strings = {"bindings/java/README.md|## Example"})
     void theExampleRunsAsShown(String where) throws Exception {
         String[] readmeAndHeading = where.split("\\|");
         List<String[]> blocks = blocks(readmeAndHeading[0], readmeAndHeading[1]);

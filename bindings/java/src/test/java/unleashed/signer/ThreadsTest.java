@@ -2,12 +2,14 @@ package unleashed.signer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -103,6 +105,48 @@ class ThreadsTest {
                 total += result.get(60, TimeUnit.SECONDS);
             }
             assertTrue(total >= 1_000, "only " + total + " signatures before close");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCallThatStartsAfterCloseBeganThrowsAtOnceInsteadOfQueueingAheadOfIt() throws Exception {
+        // One call is held in flight; close() begins and must wait for it. A call made now must not get in ahead
+        // of close() (with the StampedLock alone it would, again and again, or wait and then fail): it throws at
+        // once, while the held call still runs. Only then is the held call let go, and close() finishes.
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            SigningKey key = new SigningKey(KEY);
+            CountDownLatch inFlight = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> held = pool.submit(() -> key.holdingCall(() -> {
+                inFlight.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            inFlight.await();
+            Future<?> closing = pool.submit(key::close);
+            while (!key.closeBegun()) {
+                Thread.onSpinWait();
+            }
+            // In a thread of its own, so that a call that queues behind close() fails this test instead of hanging it.
+            Future<String> late = pool.submit(() -> key.sign("customerCode=ACME"));
+            ExecutionException thrown;
+            try {
+                thrown = assertThrows(ExecutionException.class, () -> late.get(30, TimeUnit.SECONDS));
+                assertTrue(!closing.isDone(), "close() returned while a call was still in flight");
+            } finally {
+                release.countDown();
+            }
+            assertTrue(thrown.getCause() instanceof IllegalStateException, String.valueOf(thrown.getCause()));
+            assertTrue(thrown.getCause().getMessage().contains("closed"), thrown.getCause().getMessage());
+            held.get(60, TimeUnit.SECONDS);
+            closing.get(60, TimeUnit.SECONDS);
+            assertThrows(IllegalStateException.class, () -> key.sign("x"));
         } finally {
             pool.shutdownNow();
         }

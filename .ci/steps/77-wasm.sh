@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The WebAssembly module (wasm/, issue 18) and the Node package's fallback to it. Installs Debian's rustc-web 1.96,
+# rust-web-src and lld-22 (.ci/lib/debian.sh), builds the module twice from nothing (byte for byte the same) and
+# checks its SHA-256 against wasm/SHA256SUMS; builds the Node package with the module embedded, packs it, and
+# scripts/test-packed.sh installs the tarball into an empty project and runs every test once with the Node-API glue
+# and once forced to wasm (every vector, the fetch e2e cases against the loopback mock, tsc --strict, the fallback
+# of a copy without prebuilds, lib/web in a node:vm context without Node APIs) and every vector under Deno (from
+# npm: the `deno` package, whose binary comes in `@deno/linux-x64-glibc`); then residue/scan_wasm.py counts
+# what dispose() leaves in the module's memory and in the Node process, with a control run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+start=$SECONDS
+
+# Debian's compiler only for the module: the rest of CI keeps rustup's (debian_rust exports RUSTC).
+(
+    # shellcheck source=../lib/debian.sh
+    source .ci/lib/debian.sh
+    debian_rust rust-web-src lld-22
+    scripts/build-wasm.sh --twice --check
+)
+
+# A no-op when target/release already holds an up-to-date library (steps 30 and 71 built it).
+cargo build --quiet --release -p unleashed-signer-ffi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Deno, pinned, from npm (the platform package holds the binary; its install script is not needed).
+npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$work/deno" deno@2.9.6
+export UNLEASHED_DENO="$work/deno/node_modules/@deno/linux-x64-glibc/deno"
+"$UNLEASHED_DENO" --version | head -n 1
+(
+    cd bindings/node
+    npm ci --silent --no-audit --no-fund
+    # `npm pack` builds first (the prepack script); without the module that would be only a warning.
+    tarball="$work/$(UNLEASHED_NODE_WASM=required npm pack --silent --pack-destination "$work" | tail -n 1)"
+    contents=$(tar -tzf "$tarball")
+    for file in package/lib/node.js package/lib/web/web.js package/lib/web/package.json package/lib/generated/wasm.js \
+        package/lib/web/generated/wasm.js; do
+        grep -qx "$file" <<<"$contents" || { echo "the tarball lacks $file" >&2; exit 1; }
+    done
+    UNLEASHED_TEST_BACKENDS="native wasm" bash scripts/test-packed.sh "$tarball"
+)
+
+cargo fmt --manifest-path wasm/Cargo.toml --check
+python3 residue/scan_wasm.py bindings/node --check --markdown "$CARGO_TARGET_DIR/residue-wasm.md"
+echo "-- wasm checks passed in $((SECONDS - start)) s"

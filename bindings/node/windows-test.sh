@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The Node glue for Windows x64 (called by .ci/steps/33-windows.sh with WINDOWS_DIST set): only built and checked
+# (scripts/build-windows.sh), never run, since there is no node.exe here; prebuilds/win32-x64 is removed afterwards,
+# so the package npm packs stays the Linux one.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+: "${WINDOWS_DIST:?set WINDOWS_DIST to scripts/build-windows.sh\'s output}"
+if [[ ! -d $here/node_modules/node-api-headers ]]; then
+    (cd "$here" && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+fi
+bash "$here/scripts/build-windows.sh" "$WINDOWS_DIST"
+rm -rf "$here/prebuilds/win32-x64"

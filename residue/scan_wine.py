@@ -96,18 +96,7 @@ def main() -> int:
     lines += ["", f"{len(runs)} runs: keys {', '.join(scan.KEYS)}; storage {', '.join(scan.STORAGES)}; the most "
               "pieces found over the keys and storages of each cell."]
     report = "\n".join(lines)
-    print(report)
-    if args.markdown:
-        args.markdown.write_text(report + "\n")
-    failures = []
-    for run in runs:
-        if run.path == "control" and run.total == 0:
-            failures.append(f"control run found nothing: {run}")
-        elif run.path != "control" and run.total:
-            failures.append(f"residue left: {run.program} {run.path} {run.storage} {run.key}: {run.found}")
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    return 1 if args.check and failures else 0
+    return scan.verdict(runs, report, args.markdown, args.check)
 
 
 if __name__ == "__main__":

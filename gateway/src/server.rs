@@ -27,7 +27,7 @@ use crate::stream::{Body, IdleTimeout, Logged, full};
 use crate::upstream::{Upstream, UpstreamError};
 
 /// The largest request head (request line and headers) read, in bytes: hyper answers more with an error.
-pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
 /// How long in-flight requests may take to finish after a shutdown signal.
 pub const DRAIN_TIME: Duration = Duration::from_secs(30);
 
@@ -198,7 +198,7 @@ pub async fn serve(gateway: Arc<Gateway>, listener: TcpListener, shutdown: impl 
         // Hyper starts this clock when it waits for a request head, also between two requests on one connection:
         // it bounds both a slow client (slowloris) and an idle kept-alive connection.
         .header_read_timeout(gateway.config.header_timeout)
-        .max_buf_size(MAX_HEAD_BYTES)
+        .max_header_size(MAX_HEAD_BYTES)
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);

@@ -1,0 +1,205 @@
+//! Bad input and bad upstreams: each gets a 4xx or 5xx or a closed connection, and the next normal request is
+//! served. Also retries after 429/503, a failing page of `/_all/`, and graceful shutdown.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use support::{Gateway, KEY, Mock, PATIENCE, Scripted, Step, curl, get, list_page, raw, request_lines, response};
+
+/// The next normal request is served.
+fn still_serves(addr: SocketAddr) {
+    let reply = get(addr, "/Customers?customerCode=ACME", &[]);
+    assert_eq!(reply.status, 200, "the next normal request: {}", reply.text());
+}
+
+#[test]
+fn dot_segments_control_characters_bare_cr_and_huge_headers_are_refused() {
+    let mock = Mock::start("decoded", &[]);
+    let gateway = Gateway::start(&mock.base(), KEY, &[]);
+    for target in ["/../etc/passwd", "/Customers/../SalesOrders", "/%2e%2e/Customers", "/a%00b", "/a%0d%0aX:%20y"] {
+        let reply = get(gateway.addr, target, &[]);
+        assert_eq!(reply.status, 400, "{target}: {}", reply.text());
+        still_serves(gateway.addr);
+    }
+    let bare_cr = b"GET /Customers HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\rInjected: b\r\nConnection: close\r\n\r\n";
+    let reply = raw(gateway.addr, bare_cr);
+    assert!(reply.as_ref().is_none_or(|r| r.status == 400), "bare CR: {reply:?}");
+    still_serves(gateway.addr);
+    let control = b"GET /Cust\x01omers HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    let reply = raw(gateway.addr, control);
+    assert!(reply.as_ref().is_none_or(|r| r.status == 400), "raw control byte: {reply:?}");
+    still_serves(gateway.addr);
+    let huge = format!(
+        "GET /Customers HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(100 * 1024)
+    );
+    let reply = raw(gateway.addr, huge.as_bytes());
+    assert!(reply.as_ref().is_none_or(|r| r.status == 431 || r.status == 400), "100 KB header: {reply:?}");
+    still_serves(gateway.addr);
+    let reply = get(gateway.addr, "/Customers?bad=%zz", &[]);
+    assert_eq!(reply.status, 400, "an unsignable query");
+    assert!(reply.text().contains("%25"));
+}
+
+#[test]
+fn a_half_request_and_an_idle_connection_are_closed_after_the_header_timeout() {
+    let mock = Mock::start("decoded", &[]);
+    let gateway = Gateway::start(&mock.base(), KEY, &["--header-timeout", "2"]);
+    let mut slow = TcpStream::connect(gateway.addr).unwrap();
+    slow.set_read_timeout(Some(PATIENCE)).unwrap();
+    slow.write_all(b"GET /Customers HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").unwrap();
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(1500) && waited < PATIENCE, "closed after {waited:?}");
+    assert!(rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"), "{}", String::from_utf8_lossy(&rest));
+    still_serves(gateway.addr);
+
+    // A kept-alive connection that sends nothing more is closed too.
+    let mut idle = TcpStream::connect(gateway.addr).unwrap();
+    idle.set_read_timeout(Some(PATIENCE)).unwrap();
+    idle.write_all(b"GET /_gateway/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let started = Instant::now();
+    let mut all = Vec::new();
+    let _ = idle.read_to_end(&mut all);
+    assert!(all.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&all));
+    assert!(started.elapsed() < PATIENCE, "the idle connection was closed");
+    still_serves(gateway.addr);
+}
+
+#[test]
+fn an_upstream_that_hangs_or_breaks_gets_an_error_and_the_gateway_goes_on() {
+    let upstream = Scripted::start(|target| match target {
+        "/Hang" => vec![Step::Sleep(Duration::from_secs(30))],
+        "/HangMidBody" => vec![
+            Step::Send(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".to_vec()),
+            Step::Sleep(Duration::from_secs(30)),
+        ],
+        "/CloseMidBody" => {
+            vec![Step::Send(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".to_vec()), Step::Close]
+        }
+        "/CloseEarly" => vec![Step::Close],
+        _ => vec![Step::Send(response("200 OK", &[], "fine"))],
+    });
+    let gateway = Gateway::start(&upstream.base(), KEY, &["--upstream-timeout", "2"]);
+    let normal = |gateway: &Gateway| assert_eq!(get(gateway.addr, "/ok", &[]).text(), "fine");
+    let reply = get(gateway.addr, "/Hang", &[]);
+    assert_eq!(reply.status, 504, "{}", reply.text());
+    normal(&gateway);
+    let reply = get(gateway.addr, "/CloseEarly", &[]);
+    assert_eq!(reply.status, 502, "{}", reply.text());
+    normal(&gateway);
+    for path in ["/HangMidBody", "/CloseMidBody"] {
+        // The status was sent before the body broke: the client sees the response cut short (curl: error 18).
+        assert_eq!(curl(&[&format!("{}{path}", gateway.base)]), None, "{path}");
+        normal(&gateway);
+    }
+    let log = gateway.wait_for_log_lines(8);
+    let lines = request_lines(&log);
+    assert!(lines.iter().any(|l| l.starts_with("GET /Hang 504") && l.contains("did not answer within 2 s")), "{log}");
+    assert!(lines.iter().any(|l| l.starts_with("GET /HangMidBody 200") && l.contains("cut short")), "{log}");
+    assert!(lines.iter().any(|l| l.starts_with("GET /CloseMidBody 200") && l.contains("cut short")), "{log}");
+}
+
+#[test]
+fn a_failing_page_fails_the_whole_list() {
+    let upstream = Scripted::start(|target| {
+        let page = |n, from, to| vec![Step::Send(response("200 OK", &[], &list_page(n, 3, from, to)))];
+        match target.split('?').next().unwrap() {
+            "/Good/1" => page(1, 1, 2),
+            "/Good/2" => page(2, 3, 4),
+            "/Good/3" => page(3, 5, 5),
+            "/Bad/1" => page(1, 1, 2),
+            "/Bad/2" => vec![Step::Send(response("500 Internal Server Error", &[], "broken"))],
+            "/Cut/1" => page(1, 1, 2),
+            "/Cut/2" => {
+                vec![Step::Send(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"Items\":[".to_vec()), Step::Close]
+            }
+            "/First/1" => vec![Step::Send(response("503 Service Unavailable", &[], "down"))],
+            "/NotAList/1" => vec![Step::Send(response("200 OK", &[], "<html/>"))],
+            _ => vec![Step::Send(response("404 Not Found", &[], ""))],
+        }
+    });
+    for concurrency in ["1", "2"] {
+        let gateway = Gateway::start(&upstream.base(), KEY, &["--page-concurrency", concurrency]);
+        let (status, body) = curl(&[&format!("{}/_all/Good", gateway.base)]).unwrap();
+        assert_eq!(status, 200);
+        let document: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let indexes: Vec<u64> =
+            document["Items"].as_array().unwrap().iter().map(|i| i["Index"].as_u64().unwrap()).collect();
+        assert_eq!(indexes, [1, 2, 3, 4, 5]);
+        for path in ["/_all/Bad", "/_all/Cut"] {
+            assert_eq!(curl(&[&format!("{}{path}", gateway.base)]), None, "{path}: never a silent partial list");
+        }
+        let reply = get(gateway.addr, "/_all/First", &[]);
+        assert_eq!((reply.status, reply.text().as_str()), (503, "down"), "the first page's status and body");
+        let reply = get(gateway.addr, "/_all/NotAList", &[]);
+        assert_eq!(reply.status, 502);
+        assert!(reply.text().contains("not a list"), "{}", reply.text());
+        let log = gateway.wait_for_log_lines(5);
+        assert!(log.contains("page 2: upstream answered 500 Internal Server Error"), "{log}");
+    }
+}
+
+#[test]
+fn reads_are_retried_after_429_and_503_with_retry_after_and_writes_are_not() {
+    let upstream = Scripted::start({
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        move |target| {
+            let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            match target {
+                "/Busy" | "/Down" if n.is_multiple_of(2) => {
+                    let status = if target == "/Busy" { "429 Too Many Requests" } else { "503 Service Unavailable" };
+                    vec![Step::Send(response(status, &["Retry-After: 1"], "wait"))]
+                }
+                "/BusyWrite" => vec![Step::Send(response("429 Too Many Requests", &["Retry-After: 1"], "wait"))],
+                "/Long" => vec![Step::Send(response("429 Too Many Requests", &["Retry-After: 3600"], "later"))],
+                "/Always" => vec![Step::Send(response("429 Too Many Requests", &["Retry-After: 0"], "never"))],
+                _ => vec![Step::Send(response("200 OK", &[], "done"))],
+            }
+        }
+    });
+    let gateway = Gateway::start(&upstream.base(), KEY, &["--allow-writes", "--retries", "2"]);
+    for path in ["/Busy", "/Down"] {
+        let before = upstream.heads().len();
+        let reply = get(gateway.addr, path, &[]);
+        assert_eq!((reply.status, reply.text().as_str()), (200, "done"), "{path}");
+        assert_eq!(upstream.heads().len() - before, 2, "{path}: one retry");
+    }
+    let before = upstream.heads().len();
+    assert_eq!(get(gateway.addr, "/Always", &[]).status, 429);
+    assert_eq!(upstream.heads().len() - before, 3, "two retries, then the 429 goes back");
+    let before = upstream.heads().len();
+    assert_eq!(get(gateway.addr, "/Long", &[]).status, 429, "Retry-After beyond --retry-max-wait");
+    assert_eq!(upstream.heads().len() - before, 1);
+    let before = upstream.heads().len();
+    let (status, body) = curl(&["-X", "POST", "--data-binary", "{}", &format!("{}/BusyWrite", gateway.base)]).unwrap();
+    assert_eq!((status, body.as_str()), (429, "wait"));
+    assert_eq!(upstream.heads().len() - before, 1, "a write is sent once");
+}
+
+#[test]
+fn sigterm_lets_the_request_in_flight_finish() {
+    let upstream = Scripted::start(|target| match target {
+        "/Slow" => vec![Step::Sleep(Duration::from_secs(2)), Step::Send(response("200 OK", &[], "finished"))],
+        _ => vec![Step::Send(response("200 OK", &[], "fine"))],
+    });
+    let mut gateway = Gateway::start(&upstream.base(), KEY, &[]);
+    let addr = gateway.addr;
+    let in_flight = std::thread::spawn(move || get(addr, "/Slow", &[]));
+    let deadline = Instant::now() + PATIENCE;
+    while upstream.heads().is_empty() {
+        assert!(Instant::now() < deadline, "the request never reached the upstream");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = gateway.terminate();
+    assert!(status.success(), "{status:?}");
+    let reply = in_flight.join().unwrap();
+    assert_eq!((reply.status, reply.text().as_str()), (200, "finished"));
+    assert!(TcpStream::connect(addr).is_err(), "no longer listening");
+    assert!(gateway.stderr().contains("unleashed-gateway: stopped"));
+}

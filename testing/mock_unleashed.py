@@ -35,11 +35,12 @@ import urllib.parse
 LIST_PAGE = re.compile(rb"^/([A-Za-z]+)/([0-9]+)(?:\?|$)")
 
 
-def list_page(target: bytes, item_count: int) -> bytes | None:
+def list_page(target: bytes, item_count: int, padding: int = 0) -> bytes | None:
     """The JSON page Unleashed answers for /<Endpoint>/<page>?pageSize=N, or None when target is not a list page.
 
     Item i (from 1) of every list is {"Code": "<Endpoint>-<i, 6 digits>", "Index": i}, so a test can check that
-    a merged list has every item once and in order.
+    a merged list has every item once and in order; with padding, each also has "Notes" of that many characters
+    (to make lists large, for measuring memory).
     """
     match = LIST_PAGE.match(target)
     if not match:
@@ -50,6 +51,9 @@ def list_page(target: bytes, item_count: int) -> bytes | None:
     pages = max((item_count + page_size - 1) // page_size, 1)
     first = (page - 1) * page_size + 1
     items = [{"Code": f"{endpoint}-{i:06d}", "Index": i} for i in range(first, min(first + page_size, item_count + 1))]
+    if padding:
+        for item in items:
+            item["Notes"] = "n" * padding
     pagination = {"NumberOfItems": item_count, "PageSize": page_size, "PageNumber": page, "NumberOfPages": pages}
     return json.dumps({"Pagination": pagination, "Items": items}).encode()
 
@@ -86,6 +90,7 @@ def main() -> None:
     parser.add_argument("--lifetime", type=float, default=600.0)
     parser.add_argument("--record", metavar="FILE", help="append each request received to FILE, as received")
     parser.add_argument("--list-items", type=int, default=437, help="items in every list (see list_page)")
+    parser.add_argument("--list-padding", type=int, default=0, help="characters of Notes in each list item")
     args = parser.parse_args()
     record_lock = threading.Lock()
     api_id = os.environ["MOCK_UNLEASHED_API_ID"].encode("ascii")
@@ -111,7 +116,7 @@ def main() -> None:
                 with record_lock, open(args.record, "ab") as record:
                     record.write(self.rfile.take())
             signed = hmac.compare_digest(given_id, api_id) and hmac.compare_digest(given_signature, expected)
-            page = list_page(target, args.list_items) if signed and self.command == "GET" else None
+            page = list_page(target, args.list_items, args.list_padding) if signed and self.command == "GET" else None
             if page is not None:
                 reply = page
                 self.send_response(200)

@@ -2,8 +2,9 @@
 //! first straight to the stub, then through the gateway; prints requests per second, p50 and p99 latency of each
 //! and what the gateway adds. Both runs share one tokio runtime and the machine's cores with the client.
 //!
-//! `cargo run --release -p unleashed-signer-gateway --example load -- [REQUESTS] [CONCURRENCY] 2>/dev/null`
-//! (stderr carries the gateway's log lines, one per request).
+//! `cargo run --release -p unleashed-signer-gateway --example load -- [REQUESTS] [CONCURRENCY] [DELAY_MS] 2>/dev/null`
+//! (stderr carries the gateway's log lines, one per request). With DELAY_MS the stub waits that long before each
+//! answer, as a real upstream across a network does: then the gateway's own cost shows as added latency only.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -25,8 +26,8 @@ use unleashed_signer_gateway::{Config, Gateway, serve};
 
 const BODY: &str = r#"{"Pagination":{"NumberOfItems":1,"PageSize":200,"PageNumber":1,"NumberOfPages":1},"Items":[{"CustomerCode":"ACME","CustomerName":"Acme & Sons"}]}"#;
 
-/// A stub that answers every request at once with a small JSON body.
-async fn stub() -> SocketAddr {
+/// A stub that answers every request after `delay` with a small JSON body.
+async fn stub(delay: Duration) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -34,10 +35,14 @@ async fn stub() -> SocketAddr {
             let (stream, _) = listener.accept().await.unwrap();
             let _ = stream.set_nodelay(true);
             tokio::spawn(async move {
-                let service = service_fn(|_request: Request<hyper::body::Incoming>| async {
+                let service = service_fn(move |_request: Request<hyper::body::Incoming>| async move {
+                    if !delay.is_zero() {
+                        tokio::time::sleep(delay).await;
+                    }
                     Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(BODY.as_bytes()))))
                 });
-                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                let _ =
+                    hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
             });
         }
     });
@@ -55,8 +60,11 @@ async fn gateway(upstream: SocketAddr) -> SocketAddr {
     ]);
     let config = Config::from_args(&args).unwrap();
     let mut key = Box::new(SigningKey::empty());
-    key.load(b"ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==", KeyFormat::Text)
-        .unwrap();
+    key.load(
+        b"ExAmPlEkEy0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/exampleKEY==",
+        KeyFormat::Text,
+    )
+    .unwrap();
     let credentials = Credentials {
         api_id: ApiId::parse("0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d").unwrap(),
         client_type: ClientType::parse("acme/loadtest").unwrap(),
@@ -114,9 +122,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let requests: usize = args.next().map_or(10_000, |a| a.parse().expect("REQUESTS"));
     let concurrency: usize = args.next().map_or(32, |a| a.parse().expect("CONCURRENCY"));
+    let delay = Duration::from_millis(args.next().map_or(0, |a| a.parse().expect("DELAY_MS")));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let upstream = stub().await;
+        let upstream = stub(delay).await;
         let gateway = gateway(upstream).await;
         // Warm-up: connections opened and pooled on both paths.
         run(upstream, 1000, concurrency).await;
@@ -124,7 +133,8 @@ fn main() {
         let direct = run(upstream, requests, concurrency).await;
         let through = run(gateway, requests, concurrency).await;
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        println!("{requests} GETs at concurrency {concurrency}, {} cores", std::thread::available_parallelism().map_or(0, usize::from));
+        let cores = std::thread::available_parallelism().map_or(0, usize::from);
+        println!("{requests} GETs at concurrency {concurrency}, stub delay {} ms, {cores} cores", delay.as_millis());
         println!("| path | requests/s | p50 ms | p99 ms |");
         println!("|---|---:|---:|---:|");
         for (name, run) in [("stub directly", &direct), ("through the gateway", &through)] {

@@ -383,6 +383,7 @@ mod tests {
         assert!(token.accepts(b"Bearer 0123456789abcdef"));
         assert!(token.accepts(b"bearer 0123456789abcdef"));
         assert!(!token.accepts(b"Bearer 0123456789abcdeF"));
+        assert!(!token.accepts(b"Bearer 1023456789abcdef"), "two differences that cancel under XOR");
         assert!(!token.accepts(b"Bearer 0123456789abcde"));
         assert!(!token.accepts(b"Bearer 0123456789abcdef0"));
         assert!(!token.accepts(b"Basic 0123456789abcdef"));

@@ -260,6 +260,8 @@ mod tests {
             let absolute = admit(policy, &Method::GET, &target.parse().unwrap(), &HeaderMap::new());
             assert_eq!(absolute, Err(Refusal::AbsoluteForm), "{target}");
         }
+        let authority_form = admit(policy, &Method::GET, &"evil.example:443".parse().unwrap(), &HeaderMap::new());
+        assert_eq!(authority_form, Err(Refusal::AbsoluteForm), "a GET in authority form");
         assert_eq!(Refusal::Connect.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(Refusal::AbsoluteForm.status(), StatusCode::BAD_REQUEST);
     }

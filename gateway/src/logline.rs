@@ -142,6 +142,9 @@ mod tests {
             record.json(),
             r#"{"bytes":42,"method":"GET","note":"first","path":"/_all/Customers?a=\"b\"","status":200,"upstream_calls":2,"upstream_ms":1.75}"#
         );
+        stats.add_body_time(Duration::from_micros(250));
+        let record = Record::finish("GET".into(), "/x".into(), 200, 0, &stats);
+        assert_eq!((record.upstream_calls, record.upstream_ms), (2, 2.0), "body time adds time, not a call");
         let quiet = Record::finish("HEAD".into(), "/x".into(), 405, 0, &Stats::default());
         assert_eq!(quiet.text(), "HEAD /x 405 upstream_calls=0 upstream_ms=0.000 bytes=0");
         assert!(!quiet.json().contains("note"));

@@ -137,11 +137,68 @@ fn a_failing_page_fails_the_whole_list() {
         }
         let reply = get(gateway.addr, "/_all/First", &[]);
         assert_eq!((reply.status, reply.text().as_str()), (503, "down"), "the first page's status and body");
+        assert_eq!(reply.header("x-unleashed-gateway-hint"), None, "the 403 hint is for 403 only");
         let reply = get(gateway.addr, "/_all/NotAList", &[]);
         assert_eq!(reply.status, 502);
         assert!(reply.text().contains("not a list"), "{}", reply.text());
         let log = gateway.wait_for_log_lines(5);
         assert!(log.contains("page 2: upstream answered 500 Internal Server Error"), "{log}");
+    }
+}
+
+#[test]
+fn pages_are_fetched_at_most_n_at_a_time_in_order_and_empty_or_large_pages_merge() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let big_note = "n".repeat(1_500_000);
+    let upstream = Scripted::start({
+        let (now, most) = (now.clone(), most.clone());
+        move |target| {
+            let path = target.split('?').next().unwrap();
+            let slow = |n: u64| {
+                // Counts the pages being answered at once.
+                let at_once = now.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(at_once, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(500));
+                now.fetch_sub(1, Ordering::SeqCst);
+                vec![Step::Send(response("200 OK", &[], &list_page(n, 6, n, n)))]
+            };
+            let send = |body: String| vec![Step::Send(response("200 OK", &[], &body))];
+            match path.rsplit_once('/').unwrap() {
+                ("/Slow", n) => slow(n.parse().unwrap()),
+                // Empty pages anywhere: the first, one in the middle.
+                ("/Sparse", "1") => send(list_page(1, 4, 1, 0)),
+                ("/Sparse", "2") => send(list_page(2, 4, 1, 2)),
+                ("/Sparse", "3") => send(list_page(3, 4, 1, 0)),
+                ("/Sparse", "4") => send(list_page(4, 4, 3, 3)),
+                ("/Big", "1") => send(list_page(1, 2, 1, 1)),
+                ("/Big", _) => send(format!(
+                    "{{\"Pagination\":{{\"NumberOfPages\":2}},\"Items\":[{{\"Index\":2,\"Notes\":\"{big_note}\"}}]}}"
+                )),
+                _ => vec![Step::Send(response("404 Not Found", &[], ""))],
+            }
+        }
+    });
+    let indexes = |body: &str| -> Vec<u64> {
+        let document: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:.200}"));
+        assert_eq!(
+            document["Pagination"]["NumberOfItems"].as_u64().unwrap() as usize,
+            document["Items"].as_array().unwrap().len()
+        );
+        document["Items"].as_array().unwrap().iter().map(|i| i["Index"].as_u64().unwrap()).collect()
+    };
+    for concurrency in [1, 3] {
+        let gateway = Gateway::start(&upstream.base(), KEY, &["--page-concurrency", &concurrency.to_string()]);
+        most.store(0, Ordering::SeqCst);
+        let (status, body) = curl(&[&format!("{}/_all/Slow", gateway.base)]).unwrap();
+        assert_eq!((status, indexes(&body)), (200, vec![1, 2, 3, 4, 5, 6]));
+        // Page 1 alone, then pages 2..6 with at most `concurrency` at once: exactly that many, given the 500 ms.
+        assert_eq!(most.load(Ordering::SeqCst), concurrency, "pages answered at once");
+        let (status, body) = curl(&[&format!("{}/_all/Sparse", gateway.base)]).unwrap();
+        assert_eq!((status, indexes(&body)), (200, vec![1, 2, 3]), "{body}");
+        let (status, body) = curl(&[&format!("{}/_all/Big", gateway.base)]).unwrap();
+        assert_eq!((status, indexes(&body)), (200, vec![1, 2]), "a 1.5 MB page");
     }
 }
 

@@ -120,6 +120,7 @@ fn a_failing_page_fails_the_whole_list() {
                 vec![Step::Send(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"Items\":[".to_vec()), Step::Close]
             }
             "/First/1" => vec![Step::Send(response("503 Service Unavailable", &[], "down"))],
+            "/Empty/1" => vec![Step::Send(response("500 Internal Server Error", &[], ""))],
             "/NotAList/1" => vec![Step::Send(response("200 OK", &[], "<html/>"))],
             _ => vec![Step::Send(response("404 Not Found", &[], ""))],
         }
@@ -138,6 +139,8 @@ fn a_failing_page_fails_the_whole_list() {
         let reply = get(gateway.addr, "/_all/First", &[]);
         assert_eq!((reply.status, reply.text().as_str()), (503, "down"), "the first page's status and body");
         assert_eq!(reply.header("x-unleashed-gateway-hint"), None, "the 403 hint is for 403 only");
+        let reply = get(gateway.addr, "/_all/Empty", &[]);
+        assert_eq!((reply.status, reply.text().as_str()), (500, ""), "an empty body stays empty but for a 403");
         let reply = get(gateway.addr, "/_all/NotAList", &[]);
         assert_eq!(reply.status, 502);
         assert!(reply.text().contains("not a list"), "{}", reply.text());
@@ -160,7 +163,7 @@ fn pages_are_fetched_at_most_n_at_a_time_in_order_and_empty_or_large_pages_merge
                 // Counts the pages being answered at once.
                 let at_once = now.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(at_once, Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(500));
+                std::thread::sleep(Duration::from_millis(1000));
                 now.fetch_sub(1, Ordering::SeqCst);
                 vec![Step::Send(response("200 OK", &[], &list_page(n, 6, n, n)))]
             };
@@ -193,13 +196,35 @@ fn pages_are_fetched_at_most_n_at_a_time_in_order_and_empty_or_large_pages_merge
         most.store(0, Ordering::SeqCst);
         let (status, body) = curl(&[&format!("{}/_all/Slow", gateway.base)]).unwrap();
         assert_eq!((status, indexes(&body)), (200, vec![1, 2, 3, 4, 5, 6]));
-        // Page 1 alone, then pages 2..6 with at most `concurrency` at once: exactly that many, given the 500 ms.
+        // Page 1 alone, then pages 2..6 with at most `concurrency` at once: exactly that many, given the 1 s each takes.
         assert_eq!(most.load(Ordering::SeqCst), concurrency, "pages answered at once");
         let (status, body) = curl(&[&format!("{}/_all/Sparse", gateway.base)]).unwrap();
         assert_eq!((status, indexes(&body)), (200, vec![1, 2, 3]), "{body}");
         let (status, body) = curl(&[&format!("{}/_all/Big", gateway.base)]).unwrap();
         assert_eq!((status, indexes(&body)), (200, vec![1, 2]), "a 1.5 MB page");
     }
+}
+
+#[test]
+fn the_pages_still_in_flight_are_abandoned_when_a_page_fails() {
+    let upstream = Scripted::start(|target| match target.split('?').next().unwrap() {
+        "/Stop/1" => vec![Step::Send(response("200 OK", &[], &list_page(1, 3, 1, 1)))],
+        "/Stop/2" => vec![Step::Send(response("500 Internal Server Error", &[], "broken"))],
+        "/Stop/3" => {
+            vec![Step::Sleep(Duration::from_secs(2)), Step::Send(response("200 OK", &[], &list_page(3, 3, 3, 3)))]
+        }
+        _ => vec![Step::Send(response("404 Not Found", &[], ""))],
+    });
+    let gateway = Gateway::start(&upstream.base(), KEY, &["--page-concurrency", "2"]);
+    assert_eq!(curl(&[&format!("{}/_all/Stop", gateway.base)]), None);
+    // Page 3's fetch was aborted, so its connection is dropped rather than kept in the pool (for 50 s) after the
+    // answer: the upstream sees it end once it has answered.
+    let deadline = Instant::now() + PATIENCE;
+    while upstream.closed.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(Instant::now() < deadline, "page 3's connection was kept: its fetch went on after page 2 failed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(upstream.heads().len(), 3);
 }
 
 #[test]

@@ -288,6 +288,8 @@ pub enum Step {
 pub struct Scripted {
     pub addr: SocketAddr,
     pub connections: Arc<AtomicUsize>,
+    /// Connections that ended (the peer closed it, or the script did).
+    pub closed: Arc<AtomicUsize>,
     pub requests: Arc<Mutex<Vec<String>>>,
 }
 
@@ -296,18 +298,22 @@ impl Scripted {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let connections = Arc::new(AtomicUsize::new(0));
+        let closed = Arc::new(AtomicUsize::new(0));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let script: Arc<Script> = Arc::new(script);
-        let (count, seen) = (connections.clone(), requests.clone());
+        let (count, ended, seen) = (connections.clone(), closed.clone(), requests.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 count.fetch_add(1, Ordering::SeqCst);
-                let (script, seen) = (script.clone(), seen.clone());
-                std::thread::spawn(move || serve_scripted(stream, &*script, &seen));
+                let (script, ended, seen) = (script.clone(), ended.clone(), seen.clone());
+                std::thread::spawn(move || {
+                    serve_scripted(stream, &*script, &seen);
+                    ended.fetch_add(1, Ordering::SeqCst);
+                });
             }
         });
-        Self { addr, connections, requests }
+        Self { addr, connections, closed, requests }
     }
 
     /// `http://127.0.0.1:PORT`.

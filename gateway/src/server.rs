@@ -127,6 +127,8 @@ impl Gateway {
     /// it is, never followed, and a 403 gets the hint.
     fn pass_back(&self, response: Response<Incoming>, stats: &Stats) -> Response<Body> {
         let (mut parts, body) = response.into_parts();
+        // The client's connection is HTTP/1.1 whatever the upstream spoke (hyper answers a 1.0 client in 1.0).
+        parts.version = hyper::Version::HTTP_11;
         strip_hop_by_hop(&mut parts.headers);
         if parts.status == StatusCode::FORBIDDEN {
             stats.note("upstream 403: check the credentials with unleashed-sign verify");

@@ -77,6 +77,11 @@ fn a_wrong_key_gets_the_403_passed_through_with_a_hint() {
     let gateway = Gateway::start(&mock.base(), OTHER_KEY, &[]);
     let reply = support::get(gateway.addr, "/Customers?customerCode=ACME", &[]);
     assert_eq!(reply.status, 403);
+    assert!(
+        reply.head.starts_with("HTTP/1.1 403"),
+        "HTTP/1.1 to the client, though the mock speaks 1.0: {}",
+        reply.head
+    );
     assert!(reply.header("x-unleashed-gateway-hint").unwrap().contains("unleashed-sign verify"), "{}", reply.head);
     assert!(reply.text().contains("unleashed-sign verify"), "{}", reply.text());
     let reply = support::get(gateway.addr, "/_all/Customers?pageSize=100", &[]);

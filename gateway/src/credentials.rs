@@ -111,6 +111,21 @@ fn open_permissions_warning(_path: &Path, _file: &std::fs::File) -> Option<Strin
 mod tests {
     use super::*;
 
+    #[test]
+    fn debug_never_shows_the_key() {
+        let mut key = Box::new(SigningKey::empty());
+        key.load(b"made-up-key-for-the-debug-test", KeyFormat::Text).unwrap();
+        let credentials = Credentials {
+            api_id: ApiId::parse("0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d").unwrap(),
+            client_type: ClientType::parse("acme/powerbi").unwrap(),
+            key,
+        };
+        let shown = format!("{credentials:?}");
+        assert!(shown.starts_with("Credentials { api_id: ") && shown.ends_with(", .. }"), "{shown}");
+        assert!(shown.contains("0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d") && shown.contains("acme/powerbi"), "{shown}");
+        assert!(!shown.contains("made-up"), "{shown}");
+    }
+
     #[cfg(unix)]
     #[test]
     fn key_files_lose_one_line_ending_and_warn_when_others_can_read_them() {

@@ -65,6 +65,11 @@ fn client_signing_headers_and_every_other_client_header_are_dropped() {
         "api-auth-id,api-auth-signature,client-type,accept,content-type,user-agent,host",
         "exactly the gateway's headers"
     );
+    // A body on a read is not forwarded either.
+    let request =
+        "GET /Customers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 12\r\nConnection: close\r\n\r\nINJECTEDBODY";
+    let reply = raw(gateway.addr, request.as_bytes()).unwrap();
+    assert_eq!((reply.status, reply.field("body")), (200, String::new()), "{}", reply.text());
     let seen = String::from_utf8_lossy(&std::fs::read(&record).unwrap()).into_owned();
     for needle in ["ffffffff-ffff", "INJECTED", "injected", "203.0.113.9", "gzip"] {
         assert!(!seen.contains(needle), "{needle} reached the upstream:\n{seen}");

@@ -230,6 +230,28 @@ fn the_pages_still_in_flight_are_abandoned_when_a_page_fails() {
 }
 
 #[test]
+fn write_bodies_are_limited_and_a_broken_one_is_refused() {
+    let mock = Mock::start("decoded", &[]);
+    let gateway = Gateway::start(&mock.base(), KEY, &["--allow-writes", "--max-body", "16"]);
+    let url = format!("{}/SalesOrders", gateway.base);
+    let (status, body) = curl(&["--data-binary", "0123456789abcdef", &url]).unwrap();
+    assert_eq!(status, 200, "16 bytes: {body}");
+    let (status, body) = curl(&["--data-binary", "0123456789abcdefg", &url]).unwrap();
+    assert_eq!(status, 413, "17 bytes: {body}");
+    assert!(body.contains("--max-body (16 bytes)"), "{body}");
+    // A body that ends before its Content-Length: the client shuts its side, and waits for the answer.
+    let mut stream = TcpStream::connect(gateway.addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(b"POST /SalesOrders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n01234").unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let reply = support::parse_reply(&answer);
+    assert_eq!(reply.as_ref().map(|r| r.status), Some(400), "a cut body: {reply:?}");
+    still_serves(gateway.addr);
+}
+
+#[test]
 fn reads_are_retried_after_429_and_503_with_retry_after_and_writes_are_not() {
     let upstream = Scripted::start({
         let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));

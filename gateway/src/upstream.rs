@@ -53,7 +53,7 @@ impl std::error::Error for UpstreamError {}
 /// The upstream client with everything a call needs.
 pub struct Upstream {
     client: LegacyClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
-    origin: Origin,
+    /// `scheme://host:port` of the one origin contacted.
     base: String,
     credentials: Credentials,
     form: SignedForm,
@@ -82,19 +82,7 @@ impl Upstream {
             .pool_idle_timeout(Duration::from_secs(50))
             .pool_max_idle_per_host(64)
             .build(connector.enable_http1().build());
-        Ok(Self { client, base: origin.base(), origin, credentials, form, retry, timeout })
-    }
-
-    /// The origin called.
-    #[must_use]
-    pub fn origin(&self) -> &Origin {
-        &self.origin
-    }
-
-    /// The form signed.
-    #[must_use]
-    pub fn form(&self) -> SignedForm {
-        self.form
+        Ok(Self { client, base: origin.base(), credentials, form, retry, timeout })
     }
 
     /// Sends `method target` (path and query, as received) signed for its query, with `body`; retries a read on

@@ -252,6 +252,39 @@ fn write_bodies_are_limited_and_a_broken_one_is_refused() {
 }
 
 #[test]
+fn log_lines_count_bytes_and_say_when_the_client_went_away() {
+    let upstream = Scripted::start(|target| match target.split('?').next().unwrap() {
+        "/Empty" => vec![Step::Send(response("200 OK", &[], ""))],
+        "/Stream/1" => vec![Step::Send(response("200 OK", &[], &list_page(1, 2, 1, 1)))],
+        "/Stream/2" => {
+            vec![Step::Sleep(Duration::from_secs(2)), Step::Send(response("200 OK", &[], &list_page(2, 2, 2, 2)))]
+        }
+        _ => vec![Step::Send(response("200 OK", &[], "fine"))],
+    });
+    let gateway = Gateway::start(&upstream.base(), KEY, &[]);
+    let health = get(gateway.addr, "/_gateway/health", &[]);
+    assert_eq!(health.header("content-length").as_deref(), Some("3"), "a sized body, not chunked: {}", health.head);
+    assert_eq!(get(gateway.addr, "/Empty", &[]).status, 200);
+    assert_eq!(get(gateway.addr, "/ok", &[]).text(), "fine");
+    // A client that reads the status line of a list and leaves.
+    let mut leaving = TcpStream::connect(gateway.addr).unwrap();
+    leaving.set_read_timeout(Some(PATIENCE)).unwrap();
+    leaving.write_all(b"GET /_all/Stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut first = [0u8; 12];
+    leaving.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    drop(leaving);
+    let log = gateway.wait_for_log_lines(4);
+    let lines = request_lines(&log);
+    let line = |start: &str| *lines.iter().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("{start}: {log}"));
+    assert!(line("GET /_gateway/health 200 ").ends_with(" bytes=3"), "{log}");
+    assert!(line("GET /Empty 200 ").ends_with(" bytes=0"), "no note on a finished empty body: {log}");
+    assert!(line("GET /ok 200 ").ends_with(" bytes=4"), "{log}");
+    let left = line("GET /_all/Stream 200 ");
+    assert!(left.ends_with("note=\"the client went away before the response ended\""), "{log}");
+}
+
+#[test]
 fn reads_are_retried_after_429_and_503_with_retry_after_and_writes_are_not() {
     let upstream = Scripted::start({
         let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));

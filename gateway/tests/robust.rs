@@ -94,6 +94,11 @@ fn an_upstream_that_hangs_or_breaks_gets_an_error_and_the_gateway_goes_on() {
     normal(&gateway);
     let reply = get(gateway.addr, "/CloseEarly", &[]);
     assert_eq!(reply.status, 502, "{}", reply.text());
+    assert!(
+        reply.text().starts_with("the upstream could not be reached (client error ("),
+        "the cause: {}",
+        reply.text()
+    );
     normal(&gateway);
     for path in ["/HangMidBody", "/CloseMidBody"] {
         // The status was sent before the body broke: the client sees the response cut short (curl: error 18).

@@ -13,9 +13,9 @@ The form is what the server signs: "decoded" is urllib.parse.unquote_to_bytes of
 A 200 answer's body tells the test what arrived, one "name value" per line:
   target <the raw request-target>   message <hex of the bytes checked>   body <hex of the body>
   header-names <the names of the headers, as received, comma-separated>
-A signed GET of /<Endpoint>/<page> (a list page, e.g. /Customers/2?pageSize=100) is answered as Unleashed
-answers a list instead: JSON {"Pagination": {...}, "Items": [...]} over --list-items made-up items (default 437),
-pageSize from the query (default 200); see list_page().
+With --list-items N, a signed GET of /<Endpoint>/<page> (a list page, e.g. /Customers/2?pageSize=100) is
+answered as Unleashed answers a list instead: JSON {"Pagination": {...}, "Items": [...]} over N made-up items,
+pageSize from the query (default 200); see list_page(). Without it, such paths get the echo like any other.
 With --record FILE, every request received (request line, headers and body, byte for byte as they arrived) is
 appended to FILE before it is answered, whatever the answer: a capture of what real clients send.
 """
@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--form", choices=["decoded", "wire"], required=True)
     parser.add_argument("--lifetime", type=float, default=600.0)
     parser.add_argument("--record", metavar="FILE", help="append each request received to FILE, as received")
-    parser.add_argument("--list-items", type=int, default=437, help="items in every list (see list_page)")
+    parser.add_argument("--list-items", type=int, help="answer list pages, with this many items (see list_page)")
     parser.add_argument("--list-padding", type=int, default=0, help="characters of Notes in each list item")
     args = parser.parse_args()
     record_lock = threading.Lock()
@@ -116,7 +116,8 @@ def main() -> None:
                 with record_lock, open(args.record, "ab") as record:
                     record.write(self.rfile.take())
             signed = hmac.compare_digest(given_id, api_id) and hmac.compare_digest(given_signature, expected)
-            page = list_page(target, args.list_items, args.list_padding) if signed and self.command == "GET" else None
+            lists = args.list_items is not None and signed and self.command == "GET"
+            page = list_page(target, args.list_items, args.list_padding) if lists else None
             if page is not None:
                 reply = page
                 self.send_response(200)

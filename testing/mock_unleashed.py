@@ -13,6 +13,9 @@ The form is what the server signs: "decoded" is urllib.parse.unquote_to_bytes of
 A 200 answer's body tells the test what arrived, one "name value" per line:
   target <the raw request-target>   message <hex of the bytes checked>   body <hex of the body>
   header-names <the names of the headers, as received, comma-separated>
+With --list-items N, a signed GET of /<Endpoint>/<page> (a list page, e.g. /Customers/2?pageSize=100) is
+answered as Unleashed answers a list instead: JSON {"Pagination": {...}, "Items": [...]} over N made-up items,
+pageSize from the query (default 200); see list_page(). Without it, such paths get the echo like any other.
 With --record FILE, every request received (request line, headers and body, byte for byte as they arrived) is
 appended to FILE before it is answered, whatever the answer: a capture of what real clients send.
 
@@ -34,13 +37,39 @@ import base64
 import hashlib
 import hmac
 import http.server
+import json
 import os
+import re
 import sys
 import threading
 import urllib.parse
 
 SIGNING_HEADERS = ("api-auth-id", "api-auth-signature", "client-type")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+LIST_PAGE = re.compile(rb"^/([A-Za-z]+)/([0-9]+)(?:\?|$)")
+
+
+def list_page(target: bytes, item_count: int, padding: int = 0) -> bytes | None:
+    """The JSON page Unleashed answers for /<Endpoint>/<page>?pageSize=N, or None when target is not a list page.
+
+    Item i (from 1) of every list is {"Code": "<Endpoint>-<i, 6 digits>", "Index": i}, so a test can check that
+    a merged list has every item once and in order; with padding, each also has "Notes" of that many characters
+    (to make lists large, for measuring memory).
+    """
+    match = LIST_PAGE.match(target)
+    if not match:
+        return None
+    endpoint, page = match.group(1).decode(), int(match.group(2))
+    params = urllib.parse.parse_qs(target.partition(b"?")[2].decode("utf-8", "replace"))
+    page_size = min(max(int(params.get("pageSize", ["200"])[0]), 1), 1000)
+    pages = max((item_count + page_size - 1) // page_size, 1)
+    first = (page - 1) * page_size + 1
+    items = [{"Code": f"{endpoint}-{i:06d}", "Index": i} for i in range(first, min(first + page_size, item_count + 1))]
+    if padding:
+        for item in items:
+            item["Notes"] = "n" * padding
+    pagination = {"NumberOfItems": item_count, "PageSize": page_size, "PageNumber": page, "NumberOfPages": pages}
+    return json.dumps({"Pagination": pagination, "Items": items}).encode()
 
 
 class Recording:
@@ -165,6 +194,8 @@ def main() -> None:
     parser.add_argument("--lifetime", type=float, default=600.0)
     parser.add_argument("--record", metavar="FILE", help="append each request received to FILE, as received")
     parser.add_argument("--other-origin", action="store_true", help="start a second origin (port on line 2)")
+    parser.add_argument("--list-items", type=int, help="answer list pages, with this many items (see list_page)")
+    parser.add_argument("--list-padding", type=int, default=0, help="characters of Notes in each list item")
     args = parser.parse_args()
     record_lock = threading.Lock()
     api_id = os.environ["MOCK_UNLEASHED_API_ID"].encode("ascii")
@@ -195,7 +226,14 @@ def main() -> None:
             if args.record:
                 with record_lock, open(args.record, "ab") as record:
                     record.write(self.rfile.take())
-            if hmac.compare_digest(given_id, api_id) and hmac.compare_digest(given_signature, expected):
+            signed = hmac.compare_digest(given_id, api_id) and hmac.compare_digest(given_signature, expected)
+            lists = args.list_items is not None and signed and self.command == "GET"
+            page = list_page(target, args.list_items, args.list_padding) if lists else None
+            if page is not None:
+                reply = page
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+            elif signed:
                 names = ",".join(self.headers.keys())
                 reply = b"target %s\nmessage %s\nbody %s\nheader-names %s\n" % (
                     target,

@@ -43,7 +43,11 @@ KEYS = {
     "text-short": ("text", b"made-up-short-key-2026xy"),
     "base64": ("base64", base64.b64encode(bytes((i * 37 + 11) % 256 for i in range(48)))),
 }
-PATHS = ["init-clear", "sign", "sign-query", "sign-url", "verify", "verify-url", "query-sign", "build-query"]
+PATHS = [
+    "init-clear", "sign", "sign-query", "sign-url", "verify", "verify-url", "query-sign", "build-query", "headers"
+]
+# Paths only the C program runs: the Rust program (residue/src) does not run their core counterparts.
+C_ONLY_PATHS = ("build-query", "headers")
 STORAGES = ["static", "stack", "heap"]
 MIN_PIECE = 16
 
@@ -288,7 +292,7 @@ def main() -> int:
                     continue
                 for storage in STORAGES:
                     for path in PATHS + ["control"]:
-                        if program == "rust" and path == "build-query":
+                        if program == "rust" and path in C_ONLY_PATHS:
                             continue
                         runs.append(scan_one(programs[program], program, path, storage, key_name))
             # The anchors are given the key text as their HMAC key, which is what base64 keys are not.

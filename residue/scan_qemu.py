@@ -43,7 +43,7 @@ QEMU = ["qemu-aarch64", "-L", "/"]  # `-L /usr/aarch64-linux-gnu` hangs programs
 CC = "aarch64-linux-gnu-gcc"
 
 # What the programs sign (residue/c/residue.c and residue/src/bin/rust-inplace.rs; checked against both sources by
-# self_check): the query as it is (`sign`, `verify`), decoded (`sign-query`), a URL's query decoded (`sign-url`,
+# self_check): the query as it is (`sign`, `verify`), decoded (`sign-query`), a URL's query decoded (`sign-url`, `headers`,
 # `verify-url`), and the builder's query decoded (`query-sign`, `build-query`).
 QUERY = b"customerName=Acme%20Sons&modifiedSince=2024-01-01T00:00:00"
 URL_QUERY = b"customerName=Acme%20Sons"
@@ -154,7 +154,7 @@ def main() -> int:
             for program in ("c-lazy", "c-now", "rust"):
                 for storage in scan.STORAGES:
                     for path in scan.PATHS + ["control"]:
-                        if program == "rust" and path == "build-query":
+                        if program == "rust" and path in scan.C_ONLY_PATHS:
                             continue
                         runs.append(scan.scan_one(QEMU + programs[program], program, path, storage, key_name,
                                                   secrets_for=secrets_of, regions_of=resident_regions))

@@ -4,7 +4,8 @@
  * left of the key. The scanner, not this program, knows what to look for: no needle is ever in this process.
  *
  * Usage: residue PATH STORAGE [--no-wait]     (Linux, and Windows under Wine: residue/scan_wine.py)
- *   PATH:    init-clear | sign | sign-query | sign-url | verify | verify-url | query-sign | build-query | control
+ *   PATH:    init-clear | sign | sign-query | sign-url | verify | verify-url | query-sign | build-query | headers |
+ *            control
  *            (control: sign and do not clear, so the scanner must find the live key)
  *   STORAGE: static | stack | heap (heap storage comes from malloc and is never zeroed before init)
  * stdin:  "FORMAT LEN\n" (FORMAT: text | base64), then LEN bytes of secret; later, any byte to exit.
@@ -82,6 +83,13 @@ static void run(const char *path, unleashed_key *key, const char *secret, size_t
         size_t needed;
         check("build_query", unleashed_build_query(key, params, 2, UNLEASHED_SIGNED_FORM_DECODED, buf, sizeof buf,
                                                    &needed, sig, sizeof sig));
+    } else if (!strcmp(path, "headers")) {
+        static const char api_id[] = "0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D";
+        static const char client_type[] = "acme/orderautomation";
+        unleashed_headers headers;
+        check("headers_for_url", unleashed_headers_for_url(key, api_id, strlen(api_id), client_type,
+                                                           strlen(client_type), url, strlen(url),
+                                                           UNLEASHED_SIGNED_FORM_DECODED, &headers, sizeof headers));
     } else {
         fprintf(stderr, "residue: unknown path %s\n", path);
         exit(2);

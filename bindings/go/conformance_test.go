@@ -1,13 +1,11 @@
 package unleashed_test
 
 import (
-	"bufio"
 	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -56,34 +54,8 @@ func readConformance(t *testing.T) conformance {
 // startTwoOrigins starts testing/mock_unleashed.py --other-origin: the main origin and the recording other one.
 func startTwoOrigins(t *testing.T, c conformance) (main, other string) {
 	t.Helper()
-	cmd := exec.Command("python3", "../../testing/mock_unleashed.py", "--form", c.settings["form"], "--other-origin",
-		"--lifetime", "300")
-	cmd.Env = append(os.Environ(), "MOCK_UNLEASHED_API_ID="+c.settings["api-id"],
-		"MOCK_UNLEASHED_API_KEY="+c.settings["key"])
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the mock (python3 is needed): %v", err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Wait()
-	})
-	lines := bufio.NewReader(stdout)
-	var ports [2]string
-	for i := range ports {
-		if ports[i], err = lines.ReadString('\n'); err != nil {
-			t.Fatalf("reading the mock's ports: %v", err)
-		}
-	}
-	return "http://127.0.0.1:" + strings.TrimSpace(ports[0]), "http://127.0.0.1:" + strings.TrimSpace(ports[1])
+	bases := runMock(t, c.settings["api-id"], c.settings["key"], "--form", c.settings["form"], "--other-origin")
+	return bases[0], bases[1]
 }
 
 func unhex(t *testing.T, field string) string {

@@ -70,8 +70,15 @@ func readE2E(t *testing.T) e2eData {
 // when the test ends (its stdin closes).
 func startMock(t *testing.T, d e2eData, form string) string {
 	t.Helper()
-	cmd := exec.Command("python3", "../../testing/mock_unleashed.py", "--form", form, "--lifetime", "300")
-	cmd.Env = append(os.Environ(), "MOCK_UNLEASHED_API_ID="+d.apiID, "MOCK_UNLEASHED_API_KEY="+d.key)
+	return runMock(t, d.apiID, d.key, "--form", form)[0]
+}
+
+// runMock starts testing/mock_unleashed.py with args and returns the base URL of each origin it prints a port
+// for: one, or two with --other-origin. It stops when the test ends (its stdin closes).
+func runMock(t *testing.T, apiID, key string, args ...string) []string {
+	t.Helper()
+	cmd := exec.Command("python3", append([]string{"../../testing/mock_unleashed.py", "--lifetime", "300"}, args...)...)
+	cmd.Env = append(os.Environ(), "MOCK_UNLEASHED_API_ID="+apiID, "MOCK_UNLEASHED_API_KEY="+key)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -88,11 +95,22 @@ func startMock(t *testing.T, d e2eData, form string) string {
 		stdin.Close()
 		cmd.Wait()
 	})
-	port, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the mock's port: %v", err)
+	origins := 1
+	for _, arg := range args {
+		if arg == "--other-origin" {
+			origins = 2
+		}
 	}
-	return "http://127.0.0.1:" + strings.TrimSpace(port)
+	lines := bufio.NewReader(stdout)
+	bases := make([]string, origins)
+	for i := range bases {
+		port, err := lines.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading the mock's ports: %v", err)
+		}
+		bases[i] = "http://127.0.0.1:" + strings.TrimSpace(port)
+	}
+	return bases
 }
 
 // get sends a GET through client and returns the status and the mock's report ("name value" lines).

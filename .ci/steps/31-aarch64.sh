@@ -8,7 +8,8 @@
 #     toolchain against the aarch64 library (ffi/tests/support), with their counts printed; and a check that those
 #     tests fail when pointed at the x86_64 library;
 #  4. residue/scan_qemu.py: 0 pieces of any key-derived secret after clear on every path, in the guest's memory
-#     and in its registers, and a control run that finds the live key.
+#     and in its registers, and a control run that finds the live key;
+#  5. each runtime's package with both arches, and its tests on arm64 (bindings/*/arm64-test.sh).
 # The tests run the dev profile (`sha2` at opt-level 3, as in every profile); only the residue scan builds release,
 # what ships (measured: an all-release step costs half as much CPU again, for the tests' dev-dependencies). qemu
 # runs are kept short: the 8-thread test signs 5,000 messages a thread instead of 100,000, proptest runs 64 cases
@@ -135,5 +136,14 @@ echo "-- residue: what is left of a key after clear, aarch64 under qemu"
 release=$(scripts/build-aarch64.sh --release -p unleashed-signer-ffi -p unleashed-signer-residue | tail -n 1)
 python3 residue/scan_qemu.py --lib-dir "$release" --bin-dir "$release" --check \
     --markdown "$CARGO_TARGET_DIR/residue-aarch64.md"
+
+# Each runtime's package for both arches, its file list, and its tests on arm64 (bindings/*/arm64-test.sh, each
+# saying what it covers and, where its runtime cannot run under qemu, why and what it tests instead). They get the
+# release C library built above.
+for binding_test in bindings/*/arm64-test.sh; do
+    [[ -e $binding_test ]] || continue
+    echo "-- $binding_test"
+    AARCH64_DIST=$release bash "$binding_test"
+done
 
 echo "-- aarch64 checks passed in $((SECONDS - started)) s (after installing the toolchain)"

@@ -11,6 +11,18 @@ package unleashed
 #cgo pkg-config: unleashed-signer-static
 #include <stdlib.h>
 #include <unleashed_signer.h>
+
+// scripts/install.sh's pkg-config files say which architecture their library is for: a build for another one stops
+// here, naming both, instead of at the linker's "file in wrong format".
+#if defined(UNLEASHED_SIGNER_LIB_X86_64) && !defined(__x86_64__)
+#error "unleashed-signer: pkg-config found a linux-x64 (x86_64) library, but this build is for another GOARCH: \
+install the library for it (linux-arm64: scripts/install.sh --target aarch64-unknown-linux-gnu) and point \
+PKG_CONFIG_PATH at that prefix. Supported: linux/amd64, linux/arm64, windows/amd64"
+#elif defined(UNLEASHED_SIGNER_LIB_AARCH64) && !defined(__aarch64__)
+#error "unleashed-signer: pkg-config found a linux-arm64 (aarch64) library, but this build is for another GOARCH: \
+install the library for it (linux-x64: scripts/install.sh --target x86_64-unknown-linux-gnu) and point \
+PKG_CONFIG_PATH at that prefix. Supported: linux/amd64, linux/arm64, windows/amd64"
+#endif
 */
 import "C"
 

@@ -14,7 +14,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use support::{libs, profile_dir, target_command, tool};
+use support::{TARGET, libs, profile_dir, target_command, tool};
 
 /// What a static Rust library needs from the system on Linux (`rustc --print native-static-libs`).
 const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
@@ -168,8 +168,9 @@ fn python_binding_tests_pass_against_the_shared_library() {
     assert!(stderr.lines().any(|l| l == "OK"), "unittest did not report OK");
 }
 
-/// Installs into a temporary prefix with `scripts/install.sh` (from the libraries just built) and returns the
-/// environment that makes pkg-config find it.
+/// Installs into a temporary prefix with `scripts/install.sh` (from the libraries just built, for the target these
+/// tests run on: a cross prefix under `--target aarch64-unknown-linux-gnu`) and returns the environment that makes
+/// pkg-config find it.
 fn install(name: &str) -> (PathBuf, Vec<(&'static str, String)>) {
     let prefix = scratch(name).join("prefix");
     run(
@@ -177,7 +178,7 @@ fn install(name: &str) -> (PathBuf, Vec<(&'static str, String)>) {
             .arg(repo().join("scripts/install.sh"))
             .arg("--prefix")
             .arg(&prefix)
-            .arg("--artifacts")
+            .args(["--target", TARGET, "--artifacts"])
             .arg(libs()),
         "scripts/install.sh",
     );

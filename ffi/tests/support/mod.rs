@@ -12,7 +12,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The Rust target these tests were compiled for and the host that compiled them (from `ffi/build.rs`).
-const TARGET: &str = env!("UNLEASHED_FFI_TARGET");
+pub const TARGET: &str = env!("UNLEASHED_FFI_TARGET");
 const HOST: &str = env!("UNLEASHED_FFI_HOST");
 
 /// The profile directory this test binary was built into: `<target-dir>[/<triple>]/<profile>/deps/<test>-*`.

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,6 +23,13 @@ final class Native {
 
     private Native() {}
 
+    /**
+     * The platforms the project builds a JNI library for, as {@code <os>-<arch>}: {@code build.sh} (the machine's
+     * own: linux-x86_64, or linux-aarch64 on an arm64 machine), {@code build-aarch64.sh} and
+     * {@code build-windows.sh} add the others to the jar. Declared before the static block, which reads it.
+     */
+    static final List<String> BUILT_PLATFORMS = List.of("linux-x86_64", "linux-aarch64", "windows-x86_64");
+
     static {
         String override = System.getProperty(LIBRARY_PROPERTY, "");
         if (override.isEmpty()) {
@@ -33,12 +41,24 @@ final class Native {
 
     /** Where the jar keeps the library for this machine, relative to this class. */
     static String resourceName() {
-        return "native/" + platform() + "/" + System.mapLibraryName("unleashed_signer_jni");
+        return resourceName(platform(System.getProperty("os.name", ""), System.getProperty("os.arch", "")));
     }
 
-    private static String platform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    /** Where the jar keeps the library for {@code platform} ({@code <os>-<arch>}), relative to this class. */
+    static String resourceName(String platform) {
+        String file = platform.startsWith("windows-") ? "unleashed_signer_jni.dll"
+                : platform.startsWith("macos-") ? "libunleashed_signer_jni.dylib" : "libunleashed_signer_jni.so";
+        return "native/" + platform + "/" + file;
+    }
+
+    /**
+     * The {@code <os>-<arch>} a JVM with these {@code os.name} and {@code os.arch} properties runs on: the JDK says
+     * {@code amd64} (Linux, Windows) or {@code x86_64} (macOS) for x86-64, {@code aarch64} (Linux, Windows) or
+     * {@code arm64} (macOS) for arm64; any other architecture keeps its own name.
+     */
+    static String platform(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
         if (os.startsWith("linux")) {
             os = "linux";
         } else if (os.startsWith("mac")) {
@@ -46,17 +66,35 @@ final class Native {
         } else if (os.startsWith("windows")) {
             os = "windows";
         }
-        arch = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("arm64") ? "aarch64" : arch;
+        arch = switch (arch) {
+            case "amd64", "x86_64", "x86-64", "x64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
         return os + "-" + arch;
     }
 
+    /** The platforms of {@link #BUILT_PLATFORMS} whose library this jar carries. */
+    static List<String> carriedPlatforms() {
+        return BUILT_PLATFORMS.stream().filter(p -> Native.class.getResource(resourceName(p)) != null).toList();
+    }
+
+    /** What a JVM on a platform this jar has no library for is told: its platform, and the ones there are. */
+    static String missingLibraryMessage(String osName, String osArch) {
+        return "unleashed-signer has no native library for " + platform(osName, osArch) + " (os.name \"" + osName
+                + "\", os.arch \"" + osArch + "\"): this jar carries " + String.join(", ", carriedPlatforms())
+                + ", of the supported platforms " + String.join(", ", BUILT_PLATFORMS) + ". Use a jar built for"
+                + " yours (bindings/java/build.sh, build-aarch64.sh, build-windows.sh), or set -D" + LIBRARY_PROPERTY
+                + "=<path to a libunleashed_signer_jni built for it>";
+    }
+
     private static void loadFromJar() {
-        String resource = resourceName();
+        String osName = System.getProperty("os.name", "");
+        String osArch = System.getProperty("os.arch", "");
+        String resource = resourceName(platform(osName, osArch));
         try (InputStream in = Native.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new UnsatisfiedLinkError("this unleashed-signer jar has no native library for " + platform()
-                        + " (unleashed/signer/" + resource + "): build the jar on that platform with"
-                        + " bindings/java/build.sh, or set -D" + LIBRARY_PROPERTY + "=<path to the library>");
+                throw new UnsatisfiedLinkError(missingLibraryMessage(osName, osArch));
             }
             // createTempFile makes the file readable and writable by this user only (on POSIX file systems).
             Path file = Files.createTempFile("unleashed_signer_jni", ".so");

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Builds the C# binding with Mono's C# compiler (mcs, C# 6), as .NET users' SDK-style projects would, into
-# bindings/dotnet/out/ (or $OUT): Unleashed.Signer.dll with its XML docs, libunleashed_signer.so (the C library,
-# under the name P/Invoke looks for), the licences, the NUnit tests and the benchmark.
+# bindings/dotnet/out/ (or $OUT), laid out as the package is: Unleashed.Signer.dll with its XML docs, the C library
+# once per platform where .NET looks for a package's native assets,
+#   runtimes/linux-x64/native/libunleashed_signer.so     always
+#   runtimes/linux-arm64/native/libunleashed_signer.so   when $UNLEASHED_SIGNER_NATIVE_LINUX_ARM64 names it
+#                                                        (scripts/build-aarch64.sh --release's libunleashed_signer_ffi.so)
+# and Unleashed.Signer.dll.config, whose dllmaps make Mono load the one for its CPU from there (.NET ignores the
+# file and picks from runtimes/ itself); then the licences, the NUnit tests and the benchmark.
 #
 # The C library is target/release/libunleashed_signer_ffi.so ($CARGO_TARGET_DIR): cargo is always asked for it, and
 # rebuilds it only when its sources changed (a no-op otherwise), so a stale library is never copied. Set
@@ -31,7 +36,21 @@ VERSION
 mcs=(mcs -nologo -langversion:6 -unsafe -optimize+ -debug- -warn:4 -warnaserror+)
 "${mcs[@]}" -target:library -r:System.Net.Http.dll -doc:"$out/Unleashed.Signer.xml" -out:"$out/Unleashed.Signer.dll" \
     "$here"/Unleashed.Signer/*.cs "$out/obj/Version.cs"
-cp "$native" "$out/libunleashed_signer.so"
+# Each library checked to be of its platform's ELF machine (62 x86_64, 183 aarch64) before it is laid out.
+lay_out() { # rid machine file
+    local machine
+    machine=$(od -An -t u2 -j 18 -N 2 "$3" | tr -d ' ')
+    if [[ $machine != "$2" ]]; then
+        echo "build.sh: $3 is not a $1 library (ELF machine $machine, not $2)" >&2
+        exit 1
+    fi
+    mkdir -p "$out/runtimes/$1/native"
+    cp "$3" "$out/runtimes/$1/native/libunleashed_signer.so"
+}
+rm -rf "$out/runtimes" "$out/libunleashed_signer.so"
+lay_out linux-x64 62 "$native"
+[[ -z ${UNLEASHED_SIGNER_NATIVE_LINUX_ARM64:-} ]] || lay_out linux-arm64 183 "$UNLEASHED_SIGNER_NATIVE_LINUX_ARM64"
+cp "$here/Unleashed.Signer/Unleashed.Signer.dll.config" "$out/"
 cp "$repo/LICENSE-MIT" "$repo/LICENSE-APACHE" "$out/"
 
 "${mcs[@]}" -target:exe -r:"$out/Unleashed.Signer.dll" -out:"$out/Unleashed.Signer.Benchmark.exe" \

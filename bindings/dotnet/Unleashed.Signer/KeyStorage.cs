@@ -21,6 +21,7 @@ namespace Unleashed.Signer
         internal KeyStorage()
             : base(IntPtr.Zero, true)
         {
+            Platform.Require();
             Size = checked((int)Native.unleashed_key_size());
             // Allocated with room to align it: AllocHGlobal's own alignment is not documented.
             _allocation = Marshal.AllocHGlobal(Size + Alignment - 1);

@@ -90,7 +90,11 @@ namespace Unleashed.Signer
         /// <summary>The native library's version, <c>"MAJOR.MINOR.PATCH"</c> (<c>unleashed_version</c>).</summary>
         public static string LibraryVersion
         {
-            get { return Native.StaticString(Native.unleashed_version()); }
+            get
+            {
+                Platform.Require();
+                return Native.StaticString(Native.unleashed_version());
+            }
         }
 
         /// <summary>
@@ -415,6 +419,7 @@ namespace Unleashed.Signer
             {
                 byte* bytes = heap == null ? stack : pinned;
                 Utf8.Write(text, bytes, length, paramName);
+                Platform.Require();
                 uint status = clientType
                     ? Native.unleashed_client_type_validate(bytes, (UIntPtr)length)
                     : Native.unleashed_api_id_validate(bytes, (UIntPtr)length);

@@ -26,6 +26,7 @@ namespace Unleashed.Signer
         /// <summary>The library's message for any status number, known or not (<c>unleashed_status_str</c>).</summary>
         public static string Describe(UnleashedStatus status)
         {
+            Platform.Require();
             return Native.StaticString(Native.unleashed_status_str((uint)status));
         }
 

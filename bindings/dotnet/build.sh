@@ -4,7 +4,7 @@
 # once per platform where .NET looks for a package's native assets,
 #   runtimes/linux-x64/native/libunleashed_signer.so     always
 #   runtimes/linux-arm64/native/libunleashed_signer.so   when $UNLEASHED_SIGNER_NATIVE_LINUX_ARM64 names it
-#                                                        (scripts/build-aarch64.sh --release's libunleashed_signer_ffi.so)
+#                                                        (libunleashed_signer_ffi.so of build-aarch64.sh --release)
 # and Unleashed.Signer.dll.config, whose dllmaps make Mono load the one for its CPU from there (.NET ignores the
 # file and picks from runtimes/ itself); then the licences, the NUnit tests and the benchmark.
 #

@@ -19,7 +19,8 @@ java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)
 [ -f "$java_home/include/jni.h" ] || fail "no jni.h under $java_home/include: install a JDK 17 or set JAVA_HOME"
 command -v aarch64-linux-gnu-gcc >/dev/null ||
     fail "no aarch64-linux-gnu-gcc: install gcc-aarch64-linux-gnu (source .ci/lib/aarch64.sh && aarch64_toolchain)"
-[ -f "$dist/libunleashed_signer_ffi.a" ] || fail "no $dist/libunleashed_signer_ffi.a: run scripts/build-aarch64.sh --release"
+[ -f "$dist/libunleashed_signer_ffi.a" ] ||
+    fail "no $dist/libunleashed_signer_ffi.a: run scripts/build-aarch64.sh --release -p unleashed-signer-ffi"
 version=$(sed -n 's/^Implementation-Version: *//p' "$here/MANIFEST.MF" | tr -d '\r')
 jar="$here/build/unleashed-signer-$version.jar"
 [ -f "$jar" ] || fail "no $jar: run bindings/java/build.sh first"

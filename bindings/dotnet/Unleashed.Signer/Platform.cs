@@ -17,7 +17,7 @@ namespace Unleashed.Signer
 
         private static volatile bool _loaded;
 
-        /// <summary>The runtime identifier of this process: <c>linux-x64</c>, <c>linux-arm64</c>, <c>win-x64</c>...</summary>
+        /// <summary>The runtime identifier of this process: <c>linux-x64</c>, <c>linux-arm64</c>...</summary>
         internal static string Current
         {
             get { return RuntimeIdentifier(OperatingSystem(), RuntimeInformation.ProcessArchitecture); }
@@ -49,7 +49,7 @@ namespace Unleashed.Signer
             return os + "-" + arch;
         }
 
-        /// <summary>What a process whose library cannot be loaded is told: its platform, and the supported ones.</summary>
+        /// <summary>What a process that cannot load the library is told: its platform and the supported ones.</summary>
         internal static string MissingLibraryMessage(string rid, string cause)
         {
             string supported = string.Join(", ", Supported);

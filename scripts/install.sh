@@ -136,10 +136,14 @@ pc_file() { # name which libs libs_private
     chmod 644 "$destdir$libdir/pkgconfig/$1.pc"
 }
 pc_file unleashed-signer "" '-L${libdir} -lunleashed_signer' "$libs_private"
-# The static library is named by its path, which pkg-config does not prefix with PKG_CONFIG_SYSROOT_DIR as it does
-# -I and -L: ${pc_sysrootdir} is that directory (empty, or "/", without one).
-pc_file unleashed-signer-static " (static library)" \
-    "\${pc_sysrootdir}\${libdir}/libunleashed_signer.a $libs_private" ""
+# The static library by its file name in -L's directory (GNU ld, gold and lld: -l:FILE), so that the linker cannot
+# take the shared one and pkg-config prefixes the directory with PKG_CONFIG_SYSROOT_DIR, as it does every -L and -I
+# but no bare path. Elsewhere (macOS's linker has no -l:), by its path.
+case $target-$(uname -s) in
+    *-linux-gnu-*|-Linux) static_lib='-L${libdir} -l:libunleashed_signer.a' ;;
+    *) static_lib='${libdir}/libunleashed_signer.a' ;;
+esac
+pc_file unleashed-signer-static " (static library)" "$static_lib $libs_private" ""
 
 echo "installed unleashed-signer $version${target:+ for $target} into $destdir$prefix:"
 echo "  $includedir/unleashed_signer.h"

@@ -128,7 +128,7 @@ bash scripts/install.sh --target aarch64-unknown-linux-gnu --destdir "$sysroot" 
 flags=$(PKG_CONFIG_SYSROOT_DIR=$sysroot PKG_CONFIG_LIBDIR=$sysroot/usr/local/lib/pkgconfig \
     pkg-config --cflags --libs unleashed-signer-static)
 echo "sysroot: $flags"
-[[ $flags == *"-I$sysroot/usr/local/include "* && $flags == *" $sysroot/usr/local/lib/libunleashed_signer.a "* ]]
+[[ $flags == *"-I$sysroot/usr/local/include "* && $flags == *" -L$sysroot/usr/local/lib -l:libunleashed_signer.a "* ]]
 PKG_CONFIG_SYSROOT_DIR=$sysroot build_test arm64 "$sysroot/usr/local/lib/pkgconfig" "$work/sysroot.test"
 run_test "linux/arm64 from a sysroot" "$work/sysroot.test" qemu-aarch64 -L / -- -test.run '^TestVectors$'
 
@@ -138,7 +138,7 @@ chmod +x "$work/pkg-config-define-prefix"
 flags=$(PKG_CONFIG_LIBDIR=$work/moved/lib/pkgconfig "$work/pkg-config-define-prefix" --cflags --libs \
     unleashed-signer-static)
 echo "moved prefix (--define-prefix): $flags"
-[[ $flags == *"-I$work/moved/include "* && $flags == *"$work/moved/lib/libunleashed_signer.a "* ]]
+[[ $flags == *"-I$work/moved/include "* && $flags == *" -L$work/moved/lib -l:libunleashed_signer.a "* ]]
 PKG_CONFIG=$work/pkg-config-define-prefix build_test arm64 "$work/moved/lib/pkgconfig" "$work/moved.test"
 run_test "linux/arm64 from a moved prefix" "$work/moved.test" qemu-aarch64 -L / -- -test.run '^TestVectors$'
 

@@ -40,6 +40,6 @@ grep -qx JNI_OnLoad <<<"$exports" || fail "the linux-aarch64 JNI library does no
 if grep -vE '^(JNI_OnLoad|Java_unleashed_signer_Native_[A-Za-z]+)$' <<<"$exports"; then
     fail "the linux-aarch64 JNI library exports the symbols above: only JNI_OnLoad and Java_* should be visible"
 fi
-jar --update --file "$jar" -C "$stage" unleashed/signer/native/linux-aarch64/libunleashed_signer_jni.so
+jar --update --file "$jar" -C "$stage" unleashed/signer/native/linux-aarch64
 echo "-- $jar: $(jar --list --file "$jar" | grep -c '/native/.*/.') native libraries:" \
     "$(jar --list --file "$jar" | grep '/native/.*/.' | tr '\n' ' ')"

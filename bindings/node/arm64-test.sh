@@ -56,7 +56,8 @@ export UNLEASHED_QEMU_NODE="$work/node"
 echo "$("$work/node" -p '`node ${process.version} ${process.arch}`') under qemu-aarch64"
 
 echo "-- build: the C library (x86_64), the WebAssembly module, the glue for both"
-cargo build --quiet --release -p unleashed-signer-ffi
+# rustup's cargo and compiler for the x86_64 library, as in the other steps: 31-aarch64.sh exports Debian's RUSTC.
+env -u RUSTC -u RUSTDOC cargo build --quiet --release -p unleashed-signer-ffi
 (debian_rust rust-web-src lld-22 && "$repo/scripts/build-wasm.sh" >/dev/null)
 cd "$here"
 npm ci --silent --no-audit --no-fund

@@ -41,7 +41,7 @@ test('the glue comes from the platform package of this machine, and from no othe
     const others = readdirSync(join(dirname(installed), '@unleashed-signer'));
     assert.deepEqual(others, [name.split('/')[1]]);
     assert.equal(new SigningKey('made-up-key').sign('customerCode=ACME'), expected);
-    console.log(`# glue loaded from ${name} on ${platform}`);
+    console.log(`glue loaded from ${name} on ${platform}`);
 });
 
 // A project holding a copy of the main package and, optionally, a fake platform package.

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The WebAssembly module (wasm/, issue 18) and the Node package's fallback to it. Installs Debian's rustc-web 1.96,
 # rust-web-src and lld-22 (.ci/lib/debian.sh), builds the module twice from nothing (byte for byte the same) and
-# checks its SHA-256 against wasm/SHA256SUMS; builds the Node package with the module embedded, packs it, and
-# scripts/test-packed.sh installs the tarball into an empty project and runs every test once with the Node-API glue
-# and once forced to wasm (every vector, the fetch e2e cases against the loopback mock, tsc --strict, the fallback
-# of a copy without prebuilds, lib/web in a node:vm context without Node APIs) and every vector under Deno (from
-# npm: the `deno` package, whose binary comes in `@deno/linux-x64-glibc`); then residue/scan_wasm.py counts
-# what dispose() leaves in the module's memory and in the Node process, with a control run.
+# checks its SHA-256 against wasm/SHA256SUMS; builds the Node package with the module embedded, packs it with
+# @unleashed-signer/linux-x64-gnu, and scripts/test-packed.sh installs the tarballs into an empty project and runs
+# every test once with the Node-API glue and once forced to wasm (every vector, the fetch e2e cases against the
+# loopback mock, tsc --strict, the fallback of the main package without its platform package, lib/web in a node:vm
+# context without Node APIs) and every vector under Deno (from npm: the `deno` package, whose binary comes in
+# `@deno/linux-x64-glibc`); then residue/scan_wasm.py counts what dispose() leaves in the module's memory and in
+# the Node process, with a control run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -32,14 +33,15 @@ export UNLEASHED_DENO="$work/deno/node_modules/@deno/linux-x64-glibc/deno"
 (
     cd bindings/node
     npm ci --silent --no-audit --no-fund
-    # `npm pack` builds first (the prepack script); without the module that would be only a warning.
-    tarball="$work/$(UNLEASHED_NODE_WASM=required npm pack --silent --pack-destination "$work" | tail -n 1)"
-    contents=$(tar -tzf "$tarball")
+    # Without the module, the build would only warn.
+    UNLEASHED_NODE_WASM=required npm run --silent build
+    mapfile -t tarballs < <(node scripts/pack.mjs "$work/packs" linux-x64)
+    contents=$(tar -tzf "${tarballs[0]}")
     for file in package/lib/node.js package/lib/web/web.js package/lib/web/package.json package/lib/generated/wasm.js \
         package/lib/web/generated/wasm.js; do
         grep -qx "$file" <<<"$contents" || { echo "the tarball lacks $file" >&2; exit 1; }
     done
-    UNLEASHED_TEST_BACKENDS="native wasm" bash scripts/test-packed.sh "$tarball"
+    UNLEASHED_TEST_BACKENDS="native wasm" bash scripts/test-packed.sh "${tarballs[@]}"
 )
 
 cargo fmt --manifest-path wasm/Cargo.toml --check

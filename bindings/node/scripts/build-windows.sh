@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Cross-compiles the Node-API glue for Windows x64 into prebuilds/win32-x64/unleashed_signer.node, the path the
-# loader (src/native.ts) looks for on Windows: src/addon.c with MinGW-w64, linked with scripts/build-windows.sh's
-# static library (so it is one file, needing only system DLLs) and an import library for node.exe made from
-# node-api-headers' def/node_api.def. Fails unless it exports napi_register_module_v1 and imports nothing but
-# NODE.EXE and system DLLs. Run it after `npm run build` (build.mjs starts prebuilds/ afresh).
+# Cross-compiles the Node-API glue for Windows x64 into prebuilds/win32-x64/unleashed_signer.node: src/addon.c with
+# MinGW-w64, linked with scripts/build-windows.sh's static library (so it is one file, needing only system DLLs)
+# and an import library for node.exe made from node-api-headers' def/node_api.def. Fails unless it exports
+# napi_register_module_v1 and imports nothing but NODE.EXE and system DLLs. Run it after `npm run build`.
 #
-# Built, never run: there is no node.exe here. package.json's "os" stays ["linux"], so npm does not install this
-# package on Windows yet; Windows users are served by the wasm build. A host not named node.exe (Electron) would
-# need node-gyp's delay-load hook, which this build does not add.
+# Built, never run: there is no node.exe here. So it is not packed: src/prebuild.ts (NATIVE_PACKAGES) has no
+# win32-x64 package, and Windows users are served by the wasm build. Shipping it would be one more entry there and
+# `scripts/pack.mjs DEST win32-x64` (a package with "os": ["win32"], "cpu": ["x64"]), once a node.exe has loaded it.
+# A host not named node.exe (Electron) would need node-gyp's delay-load hook, which this build does not add.
 #
 # usage: bindings/node/scripts/build-windows.sh WINDOWS_DIST     (scripts/build-windows.sh's output directory)
 set -euo pipefail

@@ -1,8 +1,9 @@
 // Builds the package from the repository: the Node-API glue (src/addon.c) compiled with the system C compiler
-// against the repository's C header and the release build of the `ffi` crate, both copied into
-// prebuilds/<platform>-<arch>/; the constants generated from include/unleashed_signer.h; the WebAssembly module
-// embedded as base64 (src/generated/wasm.ts); then tsc, once for Node (lib/, CommonJS) and once for other runtimes
-// (lib/web/, ES modules, without Node's types).
+// against the repository's C header and the release build of the `ffi` crate, both copied into prebuilds/linux-x64/
+// (the files of the @unleashed-signer/linux-x64-gnu package, scripts/pack.mjs; scripts/build-arm64.sh makes
+// prebuilds/linux-arm64/ with a cross compiler); the constants generated from include/unleashed_signer.h; the
+// WebAssembly module embedded as base64 (src/generated/wasm.ts); then tsc, once for Node (lib/, CommonJS) and once
+// for other runtimes (lib/web/, ES modules, without Node's types).
 //
 // Needs `cargo build --release -p unleashed-signer-ffi` first (CARGO_TARGET_DIR is honoured), `npm ci` (for
 // typescript and node-api-headers; Node's headers are not downloaded from anywhere), and for the WebAssembly
@@ -43,7 +44,8 @@ writeFileSync(join(here, 'src', 'generated', 'wasm.ts'), wasm.source);
 const soname = constants.version.major === 0
     ? `libunleashed_signer.so.0.${constants.version.minor}`
     : `libunleashed_signer.so.${constants.version.major}`;
-rmSync(join(here, 'prebuilds'), { recursive: true, force: true });
+// Only this platform's directory: prebuilds/linux-arm64/ (scripts/build-arm64.sh) is kept.
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 copyFileSync(library, join(out, soname));
 const napiInclude = createRequire(import.meta.url)('node-api-headers').include_dir;

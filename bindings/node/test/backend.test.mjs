@@ -1,11 +1,12 @@
 // Which backend signs, and the fallback: scripts/test-packed.sh runs every test once with the glue and once
 // forced to the WebAssembly module (UNLEASHED_SIGNER_BACKEND=wasm), and says which it expects in
 // UNLEASHED_EXPECT_BACKEND. Here: that the run really used that backend, that the packed module is the one whose
-// SHA-256 wasm/SHA256SUMS lists, and that a copy of the package without prebuilds falls back to the module.
+// SHA-256 wasm/SHA256SUMS lists, and that the main package falls back to the module when no platform package
+// loads (platform.test.mjs has the errors of UNLEASHED_SIGNER_BACKEND=native).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,14 +37,13 @@ test("the packed module's SHA-256 is the one wasm/SHA256SUMS lists, for the simd
     console.log(`packed module: ${bytes.length} bytes, sha256 ${sha256}`);
 });
 
-// A copy of the installed package without its prebuilds: a platform no prebuild fits.
+// A copy of the installed main package alone, without the platform package the Node-API glue comes from (as
+// `npm install --omit=optional` leaves it, or a platform no package fits).
 const bare = mkdtempSync(join(tmpdir(), 'unleashed-bare-'));
 after(() => rmSync(bare, { recursive: true, force: true }));
-cpSync(installed, join(bare, 'unleashed-signer'), {
-    recursive: true,
-    filter: (source) => !source.includes(`${join(installed, 'prebuilds')}`),
-});
-const probe = `const m = require(${JSON.stringify(join(bare, 'unleashed-signer'))});
+cpSync(installed, join(bare, 'node_modules', 'unleashed-signer'), { recursive: true });
+const probe = (arch) => `${arch ? `Object.defineProperty(process, 'arch', { value: '${arch}' });\n` : ''}` +
+    `const m = require(${JSON.stringify(join(bare, 'node_modules', 'unleashed-signer'))});
 console.log(m.backend, new m.SigningKey('made-up-key').sign('customerCode=ACME'));`;
 const envWithout = (value) => {
     const env = { ...process.env };
@@ -51,22 +51,34 @@ const envWithout = (value) => {
     if (value !== undefined) env.UNLEASHED_SIGNER_BACKEND = value;
     return env;
 };
+const expected = createHmac('sha256', 'made-up-key').update('customerCode=ACME').digest('base64');
 
-test('without a prebuild for the platform, require() falls back to the WebAssembly module', async () => {
-    const { stdout } = await run(process.execPath, ['-e', probe], { env: envWithout() });
-    const expected = createHmac('sha256', 'made-up-key').update('customerCode=ACME').digest('base64');
+test('without the platform package, require() falls back to the WebAssembly module', async () => {
+    const { stdout } = await run(process.execPath, ['-e', probe()], { env: envWithout() });
     assert.equal(stdout.trim(), `wasm ${expected}`);
 });
 
-test('UNLEASHED_SIGNER_BACKEND=native without a prebuild fails, naming the platform and the way out', async () => {
-    const result = await run(process.execPath, ['-e', probe], { env: envWithout('native') }).catch((e) => e);
-    assert.notEqual(result.code ?? 0, 0);
-    assert.match(result.stderr, /no working prebuilt library for linux-x64/);
-    assert.match(result.stderr, /unset UNLEASHED_SIGNER_BACKEND to use the WebAssembly module/);
+test('on a platform no package is built for, require() falls back to the WebAssembly module', async () => {
+    const { stdout } = await run(process.execPath, ['-e', probe('riscv64')], { env: envWithout() });
+    assert.equal(stdout.trim(), `wasm ${expected}`);
+});
+
+test('with a platform package that does not load, require() falls back to the WebAssembly module', async () => {
+    const name = `@unleashed-signer/${process.platform}-${process.arch}-gnu`;
+    const fake = join(bare, 'node_modules', ...name.split('/'));
+    mkdirSync(fake, { recursive: true });
+    writeFileSync(join(fake, 'package.json'), JSON.stringify({ name, version: '0.0.0', main: 'unleashed_signer.node' }));
+    writeFileSync(join(fake, 'unleashed_signer.node'), 'not a shared library\n');
+    try {
+        const { stdout } = await run(process.execPath, ['-e', probe()], { env: envWithout() });
+        assert.equal(stdout.trim(), `wasm ${expected}`);
+    } finally {
+        rmSync(join(bare, 'node_modules', '@unleashed-signer'), { recursive: true, force: true });
+    }
 });
 
 test('an unknown UNLEASHED_SIGNER_BACKEND is refused with the values it takes', async () => {
-    const result = await run(process.execPath, ['-e', probe], { env: envWithout('wasm32') }).catch((e) => e);
+    const result = await run(process.execPath, ['-e', probe()], { env: envWithout('wasm32') }).catch((e) => e);
     assert.notEqual(result.code ?? 0, 0);
     assert.match(result.stderr, /UNLEASHED_SIGNER_BACKEND is 'wasm32': set it to 'native' or 'wasm'/);
 });

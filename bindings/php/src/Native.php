@@ -142,15 +142,81 @@ final class Native
         return FFI::arrayType(self::type($element), [$length]);
     }
 
-    /** The path of the shared library this package ships, next to src/. */
-    public static function libraryPath(): string
+    /** The platforms this package ships a library for, each in its own directory of lib/ (bindings/php/build.sh). */
+    public const PLATFORMS = ['linux-x64', 'linux-arm64'];
+
+    /**
+     * The platform name of an OS family (`PHP_OS_FAMILY`) and a machine (`php_uname('m')`), as lib/ names its
+     * directories: `linux-x64` for Linux on x86_64, `linux-arm64` for Linux on aarch64; any other pair gets a name
+     * of the same shape (`linux-riscv64`), which no directory has.
+     */
+    public static function platform(string $osFamily, string $machine): string
     {
-        $file = match (PHP_OS_FAMILY) {
-            'Windows' => 'unleashed_signer.dll',
-            'Darwin' => 'libunleashed_signer.dylib',
+        $os = strtolower($osFamily);
+        $arch = match (strtolower($machine)) {
+            'x86_64', 'amd64', 'x64' => 'x64',
+            'aarch64', 'arm64', 'armv8l' => 'arm64',
+            default => strtolower($machine),
+        };
+        return "$os-$arch";
+    }
+
+    /** This machine's platform name: {@see platform()} of `PHP_OS_FAMILY` and `php_uname('m')`. */
+    public static function currentPlatform(): string
+    {
+        return self::platform(\PHP_OS_FAMILY, php_uname('m'));
+    }
+
+    /** This package's lib/ directory, next to src/. */
+    public static function libraryDirectory(): string
+    {
+        return \dirname(__DIR__) . \DIRECTORY_SEPARATOR . 'lib';
+    }
+
+    /**
+     * The path of the shared library this package ships for a platform (this machine's by default), in the
+     * platform's directory of a lib/ directory (this package's by default): lib/linux-arm64/libunleashed_signer.so.
+     */
+    public static function libraryPath(?string $platform = null, ?string $libraryDirectory = null): string
+    {
+        $platform ??= self::currentPlatform();
+        $file = match (true) {
+            str_starts_with($platform, 'windows-') => 'unleashed_signer.dll',
+            str_starts_with($platform, 'darwin-') => 'libunleashed_signer.dylib',
             default => 'libunleashed_signer.so',
         };
-        return \dirname(__DIR__) . \DIRECTORY_SEPARATOR . 'lib' . \DIRECTORY_SEPARATOR . $file;
+        return ($libraryDirectory ?? self::libraryDirectory()) . \DIRECTORY_SEPARATOR . $platform
+            . \DIRECTORY_SEPARATOR . $file;
+    }
+
+    /**
+     * The library for a platform in a lib/ directory; throws a {@see \LogicException} that names the platform and
+     * the ones the directory has a library for when it has none for this one.
+     */
+    public static function requireLibrary(string $platform, string $libraryDirectory): string
+    {
+        $path = self::libraryPath($platform, $libraryDirectory);
+        if (\is_file($path)) {
+            return $path;
+        }
+        $shipped = [];
+        foreach (glob($libraryDirectory . \DIRECTORY_SEPARATOR . '*', \GLOB_ONLYDIR) ?: [] as $directory) {
+            if (\is_file(self::libraryPath(basename($directory), $libraryDirectory))) {
+                $shipped[] = basename($directory);
+            }
+        }
+        sort($shipped);
+        $has = $shipped === []
+            ? 'it has no library for any platform'
+            : 'it has one for ' . implode(', ', $shipped) . ' only';
+        $supported = \in_array($platform, self::PLATFORMS, true)
+            ? 'build it with bindings/php/build.sh (`--aarch64 DIR` adds linux-arm64), or reinstall the package, '
+                . 'which ships ' . implode(' and ', self::PLATFORMS)
+            : 'the package ships ' . implode(' and ', self::PLATFORMS) . ': on another platform, build the C library '
+                . 'from the repository (cargo build --release -p unleashed-signer-ffi) and put it there';
+        throw new \LogicException(
+            "unleashed/signer has no C library for $platform (expected at $path): $has; $supported",
+        );
     }
 
     /** The library's message for any status number, known or not. */
@@ -191,13 +257,39 @@ final class Native
      */
     public static function scopeHeader(): string
     {
-        $path = realpath(self::libraryPath());
-        if ($path === false) {
-            throw new \LogicException(self::missing());
-        }
+        $path = realpath(self::requireLibrary(self::currentPlatform(), self::libraryDirectory()));
         return '#define FFI_SCOPE "' . self::SCOPE . "\"\n"
             . '#define FFI_LIB "' . addcslashes($path, '"\\') . "\"\n"
             . self::CDEF . "\n";
+    }
+
+    /**
+     * The library at `$path` through FFI, with the declarations of {@see CDEF}; a {@see \LogicException} that says
+     * what to do when it does not load (FFI not allowed in this SAPI, or not a library for this machine).
+     */
+    public static function open(string $path): FFI
+    {
+        try {
+            return FFI::cdef(self::CDEF, $path);
+        } catch (FFI\Exception $e) {
+            if (!str_contains($e->getMessage(), 'ffi.enable')) {
+                throw new \LogicException(
+                    "unleashed/signer cannot load $path ({$e->getMessage()}): it must be the C library built for "
+                    . 'this machine, ' . self::currentPlatform() . ' (bindings/php/build.sh)',
+                    0,
+                    $e,
+                );
+            }
+            throw new \LogicException(
+                "unleashed/signer cannot use FFI ({$e->getMessage()}): PHP's default ffi.enable=preload allows "
+                . "FFI only in the CLI and in preloaded code, and this is the '" . \PHP_SAPI . "' SAPI (php-fpm, "
+                . 'Apache, php-cgi or the built-in server of php -S). On a web server, preload this package '
+                . '(opcache.preload, see "Web servers" in its README); for php -S, start it with '
+                . '`php -d ffi.enable=true -S ...`, or set ffi.enable=true in php.ini',
+                0,
+                $e,
+            );
+        }
     }
 
     private static function load(): FFI
@@ -212,23 +304,7 @@ final class Native
             // Declared at server start by ffi.preload: nothing to parse.
             $ffi = FFI::scope(self::SCOPE);
         } catch (FFI\Exception) {
-            $path = self::libraryPath();
-            if (!\is_file($path)) {
-                throw new \LogicException(self::missing());
-            }
-            try {
-                $ffi = FFI::cdef(self::CDEF, $path);
-            } catch (FFI\Exception $e) {
-                throw new \LogicException(
-                    "unleashed/signer cannot use FFI ({$e->getMessage()}): PHP's default ffi.enable=preload allows "
-                    . "FFI only in the CLI and in preloaded code, and this is the '" . \PHP_SAPI . "' SAPI (php-fpm, "
-                    . 'Apache, php-cgi or the built-in server of php -S). On a web server, preload this package '
-                    . '(opcache.preload, see "Web servers" in its README); for php -S, start it with '
-                    . '`php -d ffi.enable=true -S ...`, or set ffi.enable=true in php.ini',
-                    0,
-                    $e,
-                );
-            }
+            $ffi = self::open(self::requireLibrary(self::currentPlatform(), self::libraryDirectory()));
         }
         $version = $ffi->unleashed_version();
         if ($version !== self::HEADER_VERSION) {
@@ -238,11 +314,5 @@ final class Native
             );
         }
         return $ffi;
-    }
-
-    private static function missing(): string
-    {
-        return "unleashed/signer's C library is missing from " . self::libraryPath()
-            . ': build it with bindings/php/build.sh (or reinstall the package, which ships it)';
     }
 }

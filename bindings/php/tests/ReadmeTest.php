@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Unleashed\Signer\Tests;
 
 use PHPUnit\Framework\TestCase;
+use Unleashed\Signer\Native;
 
 /**
  * Makes the package as a user gets it (`composer archive`), installs it into a new project with Composer, and runs
@@ -19,6 +20,12 @@ final class ReadmeTest extends TestCase
         self::$dir = sys_get_temp_dir() . '/unleashed-php-readme-' . getmypid();
         self::command(['rm', '-rf', self::$dir]);
         mkdir(self::$dir . '/app', 0755, true);
+    }
+
+    /** This machine's library in the package, relative to its root: lib/linux-x64/libunleashed_signer.so. */
+    private static function shippedLibrary(): string
+    {
+        return 'lib/' . Native::currentPlatform() . '/' . basename(Native::libraryPath());
     }
 
     public static function tearDownAfterClass(): void
@@ -77,14 +84,14 @@ final class ReadmeTest extends TestCase
         [$repository, $project] = $blocks;
         // bindings/php/build.sh runs cargo: .ci/steps/73-php.sh ran it before the tests, so the library is there.
         self::assertStringStartsWith("bindings/php/build.sh\n", $repository);
-        self::assertFileExists(\dirname(__DIR__) . '/lib/libunleashed_signer.so');
+        self::assertFileExists(Native::libraryPath());
         $repository = substr($repository, \strlen("bindings/php/build.sh\n"));
 
         [$status, $output] = self::command(['bash', '-euo', 'pipefail', '-c', $repository], Testdata::repo());
         self::assertSame(0, $status, $output);
         $package = self::$dir . '/php-packages/unleashed-signer';
         foreach (
-            ['composer.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'lib/libunleashed_signer.so',
+            ['composer.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE', self::shippedLibrary(),
             'preload.php', 'bin/unleashed-signer-ffi-header', 'src/SigningKey.php'] as $file
         ) {
             self::assertFileExists("$package/$file");
@@ -96,7 +103,7 @@ final class ReadmeTest extends TestCase
         file_put_contents(self::$dir . '/app/composer.json', "{}\n");
         [$status, $output] = self::command(['bash', '-euo', 'pipefail', '-c', $project], self::$dir . '/app');
         self::assertSame(0, $status, $output);
-        self::assertFileExists(self::$dir . '/app/vendor/unleashed/signer/lib/libunleashed_signer.so');
+        self::assertFileExists(self::$dir . '/app/vendor/unleashed/signer/' . self::shippedLibrary());
     }
 
     /** @depends testTheInstallCommandsInstallACompletePackage */

@@ -2,18 +2,26 @@
 compiled against that header in cffi's API (out-of-line) mode and linked with the `ffi` crate's static library.
 
 setup.py names it in `cffi_modules` and runs `build_library()` (cargo) before the extension is linked.
+
+The Rust workspace is the repository (two directories up) or, in the sdist, its `rust/` directory (the core and
+ffi crates, the header and the lock file; setup.py's sdist command writes it). `CARGO_BUILD_TARGET` (cargo's own
+variable) builds the library for another target, for a cross-built wheel (build-wheel.sh).
 """
 
 import importlib.util
 import os
 import pathlib
+import platform
+import re
 import subprocess
 import sys
 
 import cffi
 
 HERE = pathlib.Path(__file__).resolve().parent
-WORKSPACE = HERE.parents[1]
+SDIST_WORKSPACE = "rust"
+"""Where the sdist keeps the Rust workspace, beside this file."""
+WORKSPACE = HERE / SDIST_WORKSPACE if (HERE / SDIST_WORKSPACE / "Cargo.toml").is_file() else HERE.parents[1]
 HEADER = WORKSPACE / "include" / "unleashed_signer.h"
 
 
@@ -31,7 +39,8 @@ def target_dir() -> pathlib.Path:
 
 def static_library() -> pathlib.Path:
     name = "unleashed_signer_ffi.lib" if sys.platform == "win32" else "libunleashed_signer_ffi.a"
-    return target_dir() / "release" / name
+    cross_target = os.environ.get("CARGO_BUILD_TARGET")
+    return target_dir() / (cross_target or "") / "release" / name
 
 
 def native_libraries() -> list:
@@ -54,13 +63,40 @@ def link_arguments() -> list:
     return []
 
 
+def missing_cargo_message(cargo: str) -> str:
+    """What to do when cargo is not there: the sdist, like the repository, is built from Rust source."""
+    if WORKSPACE == HERE / SDIST_WORKSPACE:
+        where = (
+            "there is no prebuilt wheel for this platform (%s-%s; wheels exist for Linux x86_64 and aarch64 with "
+            "glibc), so pip is building unleashed-signer from its source" % (sys.platform, platform.machine())
+        )
+    else:
+        where = "building unleashed-signer from the repository"
+    message = (
+        "unleashed-signer: %s, which needs Rust's cargo (Rust %s or later), but `%s` was not found. Install Rust "
+        "with rustup (https://rustup.rs), make sure cargo is on PATH (or set CARGO to its path), then run pip "
+        "again." % (where, rust_version(), cargo)
+    )
+    rustup_cargo = pathlib.Path.home() / ".cargo" / "bin" / "cargo"
+    if rustup_cargo.is_file():
+        message += " (%s is there: add %s to PATH.)" % (rustup_cargo, rustup_cargo.parent)
+    return message
+
+
+def rust_version() -> str:
+    """`rust-version` of `[workspace.package]`: the oldest Rust that builds the crates."""
+    found = re.search(r'^rust-version\s*=\s*"([^"]+)"', (WORKSPACE / "Cargo.toml").read_text(), re.M)
+    return found.group(1) if found else "stable"
+
+
 def build_library() -> None:
     """Runs `cargo build --release` for the ffi crate (a no-op when it is up to date)."""
-    command = [os.environ.get("CARGO", "cargo"), "build", "--release", "--locked", "-p", "unleashed-signer-ffi"]
+    cargo = os.environ.get("CARGO", "cargo")
+    command = [cargo, "build", "--release", "--locked", "-p", "unleashed-signer-ffi"]
     try:
         subprocess.run(command + ["--target-dir", str(target_dir())], cwd=WORKSPACE, check=True)
     except FileNotFoundError:
-        sys.exit("unleashed-signer: building the wheel needs Rust's cargo (https://rustup.rs) on PATH")
+        sys.exit(missing_cargo_message(cargo))
     except subprocess.CalledProcessError as error:
         sys.exit("unleashed-signer: `%s` failed with status %d" % (" ".join(command), error.returncode))
 

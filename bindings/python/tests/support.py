@@ -15,6 +15,10 @@ HEADER = REPO / "include" / "unleashed_signer.h"
 VECTORS = REPO / "testdata" / "vectors.txt"
 E2E_CASES = REPO / "testdata" / "e2e_cases.txt"
 MOCK = REPO / "testing" / "mock_unleashed.py"
+MOCK_PYTHON = os.environ.get("UNLEASHED_MOCK_PYTHON") or sys.executable
+"""The interpreter that runs the mock: this one, or the one UNLEASHED_MOCK_PYTHON names (arm64-test.sh runs the
+tests with an arm64 Python under qemu-user, which cannot start another arm64 program, so the mock, a loopback
+server independent of the package, runs on the host's python3)."""
 UNENCODED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:,/@")
 
 
@@ -76,7 +80,7 @@ class Mock:
     def __init__(self, form: str, api_id: str, key: str) -> None:
         env = dict(os.environ, MOCK_UNLEASHED_API_ID=api_id, MOCK_UNLEASHED_API_KEY=key)
         self.process = subprocess.Popen(
-            [sys.executable, str(MOCK), "--form", form, "--lifetime", "300"],
+            [MOCK_PYTHON, str(MOCK), "--form", form, "--lifetime", "300"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -123,7 +127,7 @@ class TwoOriginMock:
     def __init__(self, form: str, api_id: str, key: str) -> None:
         env = dict(os.environ, MOCK_UNLEASHED_API_ID=api_id, MOCK_UNLEASHED_API_KEY=key)
         self.process = subprocess.Popen(
-            [sys.executable, str(MOCK), "--form", form, "--other-origin", "--lifetime", "300"],
+            [MOCK_PYTHON, str(MOCK), "--form", form, "--other-origin", "--lifetime", "300"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,

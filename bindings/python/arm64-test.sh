@@ -54,8 +54,8 @@ python_root=$(bash "$here/arm64-python.sh" "$CARGO_TARGET_DIR/python-arm64" | ta
 arm64_python() {
     local path=$1
     shift
-    qemu-aarch64 -L / -E "LD_LIBRARY_PATH=$python_root/lib/aarch64-linux-gnu" -E "PYTHONPATH=$path" \
-        -E "UNLEASHED_MOCK_PYTHON=$host_python" "$python_root/usr/bin/python3.11" "$@"
+    qemu-aarch64 -L / -E "PYTHONPATH=$path" -E "UNLEASHED_MOCK_PYTHON=$host_python" \
+        "$python_root/usr/bin/python3.11" "$@"
 }
 host_python=$("$tools" -c 'import sys; print(sys.executable)')
 

@@ -6,7 +6,8 @@
 #     into another fresh environment with pytest, requests and httpx from PyPI, where every test runs from outside
 #     the source tree;
 #  3. the sdist: built, then installed with pip into a fresh environment (pip runs cargo) and signing from /tmp;
-#     and, with no cargo on PATH, pip's build from it must fail with the message that says what to install.
+#     and, with no cargo on PATH, pip's build from it must fail with the message that says what to install (and,
+#     when ~/.cargo/bin/cargo exists, where cargo is).
 # The aarch64 wheel and the tests on arm64 are bindings/python/arm64-test.sh's (.ci/steps/31-aarch64.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -83,3 +84,14 @@ for part in "this machine (linux-x86_64, Python $python_version;" "Linux x86_64 
     fi
 done
 echo "without cargo: $message"
+# rustup installed but its bin directory not on PATH (a new shell not opened yet): the message says where cargo is.
+mkdir -p "$work/rustup-home/.cargo/bin"
+install -m 755 /dev/null "$work/rustup-home/.cargo/bin/cargo"
+if env -i HOME="$work/rustup-home" PATH="$tools/bin" "$tools/bin/python" -m pip wheel --disable-pip-version-check \
+    --no-deps --no-build-isolation -w "$work/nocargo" "$sdist" >"$work/rustup.log" 2>&1; then
+    echo "pip built the sdist with no cargo on PATH" >&2
+    exit 1
+fi
+hint="($work/rustup-home/.cargo/bin/cargo is there: add $work/rustup-home/.cargo/bin to PATH.)"
+grep -qF "$hint" "$work/rustup.log" || { cat "$work/rustup.log" >&2; echo "no hint: $hint" >&2; exit 1; }
+echo "with ~/.cargo/bin off PATH, it adds: $hint"

@@ -8,6 +8,13 @@
 #                            -Zbuild-std, libstd-rust-web-dev:arm64 for aarch64) and exports DEB_CARGO, RUSTC and
 #                            RUSTDOC so that `"$DEB_CARGO" build ...` uses Debian's compiler: rustup's cargo comes
 #                            first on PATH, and the cross targets' std exists only for Debian's compiler.
+#   deb_unpack DIR PACKAGE...
+#                            unpacks packages that cannot be installed beside this machine's own (another
+#                            architecture's programs: python3.11-minimal:arm64, nodejs:arm64, php8.2-cli:arm64, Mono)
+#                            into DIR, with `apt-get download` and `dpkg-deb -x`, once: DIR/.packages records each
+#                            package's version, and a later call that would fetch the same versions keeps DIR.
+#                            PACKAGE may be `name:arch=version`. The libraries they load are "Multi-Arch: same"
+#                            packages: install those with apt_need.
 
 apt_need() {
     local missing=() package
@@ -45,4 +52,51 @@ debian_rust() {
         echo "Debian's rustc is '$version', expected $DEB_RUST_VERSION.x" >&2
         return 1
     fi
+}
+
+deb_unpack() {
+    local dir=$1
+    shift
+    local wanted fetched deb
+    wanted=$(_deb_versions "$@")
+    [[ -f $dir/.packages && "$(<"$dir/.packages")" == "$wanted" ]] && return 0
+    fetched=$(mktemp -d)
+    if ! _deb_download "$fetched" "$@"; then
+        apt-get -o DPkg::Lock::Timeout=900 update -qq
+        export UNLEASHED_CI_APT_UPDATED=1
+        rm -f "$fetched"/*.deb
+        if ! _deb_download "$fetched" "$@"; then
+            echo "deb_unpack: apt-get download $* failed" >&2
+            rm -rf "$fetched"
+            return 1
+        fi
+        wanted=$(_deb_versions "$@")
+    fi
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    for deb in "$fetched"/*.deb; do dpkg-deb -x "$deb" "$dir"; done
+    rm -rf "$fetched"
+    # Written last: an unpacking cut short is not taken for a whole one next time.
+    echo "$wanted" >"$dir/.packages"
+}
+
+# Each package with the version apt would fetch (the candidate, unless the argument names one).
+_deb_versions() {
+    local package
+    for package in "$@"; do
+        if [[ $package == *=* ]]; then
+            echo "$package"
+        else
+            echo "$package=$(apt-cache policy "$package" | sed -n 's/^ *Candidate: //p')"
+        fi
+    done
+}
+
+# Downloads the packages into DIR (apt-get download writes to the current directory; as root it warns that it is
+# unsandboxed); fails unless there is one .deb for each.
+_deb_download() {
+    local into=$1
+    shift
+    (cd "$into" && apt-get download -qq "$@" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+    (($(find "$into" -maxdepth 1 -name '*.deb' | wc -l) == $#))
 }

@@ -31,17 +31,9 @@ trap 'rm -rf "$work"' EXIT
 
 # Debian's arm64 Mono, unpacked once; the host's Mono must be the same version (the managed assemblies are its).
 mono_version=$(dpkg-query -W -f='${Version}' mono-runtime-sgen)
-mono_arm64="$CARGO_TARGET_DIR/mono-arm64/$mono_version"
-if [[ ! -x $mono_arm64/usr/bin/mono-sgen ]]; then
-    echo "-- fetching Debian's arm64 Mono $mono_version (apt-get download, dpkg-deb -x)"
-    mkdir -p "$work/debs"
-    (cd "$work/debs" && apt-get download -qq "mono-runtime-sgen:arm64=$mono_version" \
-        "mono-runtime-common:arm64=$mono_version" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
-    rm -rf "$mono_arm64.tmp"
-    mkdir -p "$mono_arm64.tmp"
-    for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$mono_arm64.tmp"; done
-    mv "$mono_arm64.tmp" "$mono_arm64"
-fi
+mono_arm64="$CARGO_TARGET_DIR/mono-arm64"
+deb_unpack "$mono_arm64" "mono-runtime-sgen:arm64=$mono_version" "mono-runtime-common:arm64=$mono_version"
+[[ -x $mono_arm64/usr/bin/mono-sgen ]] || { echo "no usr/bin/mono-sgen in $mono_arm64" >&2; exit 1; }
 sed "s|\$mono_libdir|$mono_arm64/usr/lib|g" /etc/mono/config >"$work/mono-config"
 qemu_mono=(qemu-aarch64 -L / "$mono_arm64/usr/bin/mono-sgen" --config "$work/mono-config")
 

@@ -35,18 +35,8 @@ echo "-- Debian's arm64 Node.js 18, unpacked"
 apt_need qemu-user libc6:arm64 libstdc++6:arm64 zlib1g:arm64 libicu72:arm64 libuv1:arm64 libc-ares2:arm64 \
     libnghttp2-14:arm64 libbrotli1:arm64 libssl3:arm64
 root="$CARGO_TARGET_DIR/node18-arm64"
-debs=(nodejs:arm64 libnode108:arm64 node-acorn node-cjs-module-lexer node-undici)
-wanted=$(apt-cache policy nodejs:arm64 | sed -n 's/^ *Candidate: //p')
-if [[ ! -x $root/usr/bin/node || $(cat "$root/version" 2>/dev/null) != "$wanted" ]]; then
-    rm -rf "$root" && mkdir -p "$root/debs"
-    (cd "$root/debs" && apt-get download "${debs[@]}" 2>/dev/null) || {
-        apt-get -o DPkg::Lock::Timeout=900 update -qq
-        (cd "$root/debs" && apt-get download "${debs[@]}" 2>/dev/null)
-    }
-    for deb in "$root"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
-    rm -rf "$root/debs"
-    echo "$wanted" >"$root/version"
-fi
+deb_unpack "$root" nodejs:arm64 libnode108:arm64 node-acorn node-cjs-module-lexer node-undici
+[[ -x $root/usr/bin/node ]] || { echo "no usr/bin/node in $root" >&2; exit 1; }
 cat >"$work/node" <<SH
 #!/bin/sh
 exec qemu-aarch64 -L "$root" "$root/usr/bin/node" -r "$here/scripts/qemu-node18.cjs" "\$@"

@@ -34,18 +34,8 @@ apt_need php8.2-cli php8.2-curl phpunit composer qemu-user libc6:arm64 libedit2:
     libargon2-1:arm64 libpcre2-8-0:arm64 libsodium23:arm64 libssl3:arm64 libxml2:arm64 libxslt1.1:arm64 \
     zlib1g:arm64 libffi8:arm64 libonig5:arm64 libcurl4:arm64
 root="$CARGO_TARGET_DIR/php82-arm64"
-debs=(php8.2-cli:arm64 php8.2-common:arm64 php8.2-xml:arm64 php8.2-mbstring:arm64 php8.2-curl:arm64)
-wanted=$(apt-cache policy php8.2-cli:arm64 | sed -n 's/^ *Candidate: //p')
-if [[ ! -x $root/usr/bin/php8.2 || $(cat "$root/version" 2>/dev/null) != "$wanted" ]]; then
-    rm -rf "$root" && mkdir -p "$root/debs"
-    (cd "$root/debs" && apt-get download "${debs[@]}" 2>/dev/null) || {
-        apt-get -o DPkg::Lock::Timeout=900 update -qq
-        (cd "$root/debs" && apt-get download "${debs[@]}" 2>/dev/null)
-    }
-    for deb in "$root"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
-    rm -rf "$root/debs"
-    echo "$wanted" >"$root/version"
-fi
+deb_unpack "$root" php8.2-cli:arm64 php8.2-common:arm64 php8.2-xml:arm64 php8.2-mbstring:arm64 php8.2-curl:arm64
+[[ -x $root/usr/bin/php8.2 ]] || { echo "no usr/bin/php8.2 in $root" >&2; exit 1; }
 extension_dir=$(cd "$root" && echo usr/lib/php/20*)
 [[ -f $root/$extension_dir/ffi.so ]] || { echo "no ffi.so in $root/$extension_dir" >&2; exit 1; }
 php_arm64=(qemu-aarch64 -L "$root" "$root/usr/bin/php8.2" -n -d "extension_dir=/$extension_dir")

@@ -6,18 +6,17 @@
 #
 # python3.11-minimal:arm64 cannot be installed beside the amd64 one (it is "Multi-Arch: allowed"), and the
 # "Multi-Arch: same" libpython3.11-* packages would have to be the amd64 ones' exact version, upgrading the host's
-# Python 3.11. So those are fetched with `apt-get download` and unpacked with `dpkg-deb -x`, once (DIR/.packages
-# lists them): python3.11-minimal, libpython3.11-minimal and libpython3.11-stdlib (the interpreter and its standard
-# library) and libpython3.11-dev (Python.h and the arm64 pyconfig.h). The libraries the interpreter and the modules
-# the tests import load (zlib, expat, OpenSSL for ssl, libffi) are installed as arm64 packages with apt_need
-# (.ci/lib/debian.sh; "Multi-Arch: same", beside the amd64 ones). Run it as
+# Python 3.11. So those are fetched with `apt-get download` and unpacked with `dpkg-deb -x`, once (deb_unpack of
+# .ci/lib/debian.sh): python3.11-minimal, libpython3.11-minimal and libpython3.11-stdlib (the interpreter and its
+# standard library) and libpython3.11-dev (Python.h and the arm64 pyconfig.h). The libraries the interpreter and
+# the modules the tests import load (zlib, expat, OpenSSL for ssl, libffi) are installed as arm64 packages with
+# apt_need (.ci/lib/debian.sh; "Multi-Arch: same", beside the amd64 ones). Run it as
 #   qemu-aarch64 -L / DIR/usr/bin/python3.11
 set -euo pipefail
 dir=${1:?usage: arm64-python.sh DIR}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 packages=(python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libpython3.11-dev)
-wanted="${packages[*]/%/:arm64}"
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../.ci/lib/debian.sh"
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -25,29 +24,9 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     exit 1
 fi
 apt_need zlib1g:arm64 libexpat1:arm64 libssl3:arm64 libffi8:arm64 >&2
-if [[ -x $dir/usr/bin/python3.11 && "$(cat "$dir/.packages" 2>/dev/null)" == "$wanted" ]]; then
-    echo "$dir"
-    exit 0
-fi
-rm -rf "$dir"
-mkdir -p "$dir/.debs"
-# apt-get download writes to the current directory (unsandboxed as root: the _apt user cannot write there).
-download() {
-    (cd "$dir/.debs" && apt-get download -qq "${packages[@]/%/:arm64}" 2>&1 | grep -v '^W: Download is performed unsandboxed' ||
-        true) >&2
-}
-download
-if (($(find "$dir/.debs" -name '*.deb' | wc -l) != ${#packages[@]})); then
-    apt-get -o DPkg::Lock::Timeout=900 update -qq
-    rm -f "$dir"/.debs/*.deb
-    download
-fi
-for deb in "$dir"/.debs/*.deb; do
-    dpkg-deb -x "$deb" "$dir"
-done
+deb_unpack "$dir" "${packages[@]/%/:arm64}" >&2
 if [[ ! -x $dir/usr/bin/python3.11 || ! -f $dir/usr/include/aarch64-linux-gnu/python3.11/pyconfig.h ]]; then
     echo "arm64-python.sh: the unpacked packages have no python3.11 or no arm64 pyconfig.h in $dir" >&2
     exit 1
 fi
-echo "$wanted" >"$dir/.packages"
 echo "$dir"

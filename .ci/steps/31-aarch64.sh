@@ -9,7 +9,8 @@
 #     tests fail when pointed at the x86_64 library;
 #  4. residue/scan_qemu.py: 0 pieces of any key-derived secret after clear on every path, in the guest's memory
 #     and in its registers, and a control run that finds the live key;
-#  5. each runtime's package with both arches, and its tests on arm64 (bindings/*/arm64-test.sh).
+#  5. the glibc floor of the release C library, x86_64 and aarch64 (scripts/glibc_floor.py);
+#  6. each runtime's package with both arches, and its tests on arm64 (bindings/*/arm64-test.sh).
 # The tests run the dev profile (`sha2` at opt-level 3, as in every profile); only the residue scan builds release,
 # what ships (measured: an all-release step costs half as much CPU again, for the tests' dev-dependencies). qemu
 # runs are kept short: the 8-thread test signs 5,000 messages a thread instead of 100,000, proptest runs 64 cases
@@ -141,6 +142,11 @@ scripts/build-aarch64.sh --release -p unleashed-signer-residue >/dev/null
 release=$(scripts/build-aarch64.sh --release -p unleashed-signer-ffi | tail -n 1)
 python3 residue/scan_qemu.py --lib-dir "$release" --bin-dir "$release" --check \
     --markdown "$CARGO_TARGET_DIR/residue-aarch64.md"
+
+echo "-- the oldest glibc the C library loads with, on both arches (README, Platforms: 2.34)"
+host_cargo build --quiet --release -p unleashed-signer-ffi
+python3 scripts/glibc_floor.py --max 2.34 "$CARGO_TARGET_DIR/release/libunleashed_signer_ffi.so" \
+    "$release/libunleashed_signer_ffi.so"
 
 # Each runtime's package for both arches, its file list, and its tests on arm64 (bindings/*/arm64-test.sh, each
 # saying what it covers and, where its runtime cannot run under qemu, why and what it tests instead). They get the

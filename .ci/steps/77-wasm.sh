@@ -7,7 +7,7 @@
 # loopback mock, tsc --strict, the fallback of the main package without its platform package, lib/web in a node:vm
 # context without Node APIs) and every vector under Deno (from npm: the `deno` package, whose binary comes in
 # `@deno/linux-x64-glibc`); then residue/scan_wasm.py counts what dispose() leaves in the module's memory and in
-# the Node process, with a control run.
+# the Node process, with a control run. The Node benchmarks (bench/) run once with tiny rounds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -35,6 +35,10 @@ export UNLEASHED_DENO="$work/deno/node_modules/@deno/linux-x64-glibc/deno"
     npm ci --silent --no-audit --no-fund
     # Without the module, the build would only warn.
     UNLEASHED_NODE_WASM=required npm run --silent build
+    # The benchmarks once, tiny rounds, as a check that they still run and every case signs alike (figures in
+    # BENCHMARKS.md come from full runs).
+    node bench/bench.mjs 1 1000 >/dev/null
+    node bench/backends.mjs 1 1000 >/dev/null
     mapfile -t tarballs < <(node scripts/pack.mjs "$work/packs" linux-x64)
     contents=$(tar -tzf "${tarballs[0]}")
     for file in package/lib/node.js package/lib/web/web.js package/lib/web/package.json package/lib/generated/wasm.js \

@@ -6,9 +6,9 @@
 import { createHmac, createSecretKey } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keyText, machineLine, measureCases, query, roundsAndCalls } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,17 +16,14 @@ const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGE
 const { loadNative } = require('../lib/prebuild.js');
 const { wasmBackend } = require('../lib/wasm/backend.js');
 
-const rounds = Number(process.argv[2] ?? 9);
-const calls = Number(process.argv[3] ?? 200_000);
-// The made-up 86-character key and 24-byte query of bench.mjs and the Rust benchmarks.
-const keyText = 'DW5AeeNnA+vTfAByL1iR0osOKBHcEUsSkhUSOtzONgUWxaf4QPwBTIO3UiMhcbfdp7kvIi96fAaUEyrWiKv0==';
-const query = 'customerCode=ACME&page=1';
+const { rounds, calls } = roundsAndCalls(200_000);
 
 function prepared(backend) {
     const key = backend.keyNew();
     if (backend.keyInit(key, keyText, 0) !== 0) throw new Error('keyInit failed');
     return () => backend.sign(key, query);
 }
+
 const modules = {};
 for (const file of ['unleashed_signer.wasm', 'unleashed_signer.simd128.wasm']) {
     const path = join(targetDir, 'wasm-out', file);
@@ -43,25 +40,9 @@ const cases = {
 };
 
 const expected = createHmac('sha256', keyText).update(query).digest('base64');
-for (const [name, run] of Object.entries(cases)) {
-    if (run() !== expected) throw new Error(`${name} gives ${run()}, not ${expected}`);
-}
-let sink = 0;
-function measure(run) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) sink += run().length;
-    return Number(process.hrtime.bigint() - start) / calls;
-}
-for (const run of Object.values(cases)) measure(run); // warm-up
-const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
-for (let round = 0; round < rounds; round++) {
-    for (const [name, run] of Object.entries(cases)) samples[name].push(measure(run));
-}
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const medians = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+const { samples, medians } = measureCases(cases, expected, { rounds, calls });
 
-console.log(`node ${process.version}, ${os.cpus()[0].model}, load average ` +
-    `${os.loadavg().map((load) => load.toFixed(2)).join(' ')}; ${rounds} rounds of ${calls} calls`);
+console.log(`${machineLine()}; ${rounds} rounds of ${calls} calls`);
 console.log(`module sizes: plain ${modules['unleashed_signer.wasm'].size} B, +simd128 ` +
     `${modules['unleashed_signer.simd128.wasm'].size} B (goal <= 16384)`);
 const perRequest = medians['node:crypto createHmac(key text) per request'];
@@ -71,4 +52,3 @@ for (const [name, values] of Object.entries(samples)) {
     const range = `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
     console.log(`| ${name} | ${medians[name].toFixed(0)} | ${range} | ${(perRequest / medians[name]).toFixed(2)} |`);
 }
-if (sink === 0) console.log('');

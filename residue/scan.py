@@ -159,15 +159,21 @@ def secrets_of(format_name: str, text: bytes) -> dict[str, bytes]:
 # Reading a process's memory and counting pieces.
 
 
-def writable_regions(pid: int) -> list[tuple[int, bytes]]:
-    regions = []
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
+def writable_mappings(pid: int):
+    """(start, end) of each writable mapping of a process, but the kernel's [vvar], [vsyscall] and [vvar_vclock]."""
+    with open(f"/proc/{pid}/maps") as maps:
         for line in maps:
             fields = line.split()
             start, end = (int(x, 16) for x in fields[0].split("-"))
             name = fields[5] if len(fields) > 5 else ""
-            if "w" not in fields[1] or name in ("[vvar]", "[vsyscall]", "[vvar_vclock]"):
-                continue
+            if "w" in fields[1] and name not in ("[vvar]", "[vsyscall]", "[vvar_vclock]"):
+                yield start, end
+
+
+def writable_regions(pid: int) -> list[tuple[int, bytes]]:
+    regions = []
+    with open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
+        for start, end in writable_mappings(pid):
             try:
                 mem.seek(start)
                 regions.append((start, mem.read(end - start)))

@@ -108,14 +108,8 @@ def resident_regions(pid: int) -> list[tuple[int, bytes]]:
     """The present (or swapped) pages of every writable mapping, as runs of consecutive pages."""
     page = 4096
     regions = []
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", buffering=0) as mem, \
-            open(f"/proc/{pid}/pagemap", "rb", buffering=0) as pagemap:
-        for line in maps:
-            fields = line.split()
-            start, end = (int(x, 16) for x in fields[0].split("-"))
-            name = fields[5] if len(fields) > 5 else ""
-            if "w" not in fields[1] or name in ("[vvar]", "[vsyscall]", "[vvar_vclock]"):
-                continue
+    with open(f"/proc/{pid}/mem", "rb", buffering=0) as mem, open(f"/proc/{pid}/pagemap", "rb", buffering=0) as pagemap:
+        for start, end in scan.writable_mappings(pid):
             pagemap.seek(start // page * 8)
             entries = pagemap.read((end - start) // page * 8)
             flags = [(e >> 62) & 3 for e in struct.unpack(f"<{len(entries) // 8}Q", entries)]

@@ -80,8 +80,13 @@ case $target in
     *) echo "install.sh: --target '$target' is not supported: x86_64-unknown-linux-gnu or aarch64-unknown-linux-gnu" >&2
        exit 2 ;;
 esac
+# How the static .pc names the library: on Linux by its file name in -L's directory (GNU ld, gold and lld: -l:FILE),
+# so that the linker cannot take the shared one and pkg-config prefixes the directory with PKG_CONFIG_SYSROOT_DIR,
+# as it does every -L and -I but no bare path. Elsewhere (macOS's linker has no -l:), by its path.
+static_lib='${libdir}/libunleashed_signer.a'
 case $target-$(uname -s) in
-    *-linux-gnu-*|-Linux) libs_private="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc" ;;
+    *-linux-gnu-*|-Linux) libs_private="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
+        static_lib='-L${libdir} -l:libunleashed_signer.a' ;;
     -Darwin) libs_private="-framework CoreFoundation -lSystem -lc -lm" ;;
     *) libs_private="-lpthread -lm" ;;
 esac
@@ -136,13 +141,6 @@ pc_file() { # name which libs libs_private
     chmod 644 "$destdir$libdir/pkgconfig/$1.pc"
 }
 pc_file unleashed-signer "" '-L${libdir} -lunleashed_signer' "$libs_private"
-# The static library by its file name in -L's directory (GNU ld, gold and lld: -l:FILE), so that the linker cannot
-# take the shared one and pkg-config prefixes the directory with PKG_CONFIG_SYSROOT_DIR, as it does every -L and -I
-# but no bare path. Elsewhere (macOS's linker has no -l:), by its path.
-case $target-$(uname -s) in
-    *-linux-gnu-*|-Linux) static_lib='-L${libdir} -l:libunleashed_signer.a' ;;
-    *) static_lib='${libdir}/libunleashed_signer.a' ;;
-esac
 pc_file unleashed-signer-static " (static library)" "$static_lib $libs_private" ""
 
 echo "installed unleashed-signer $version${target:+ for $target} into $destdir$prefix:"
